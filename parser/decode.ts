@@ -1,0 +1,69 @@
+// Bytes to text, refusing what is not text. Encodings: a BOM wins; otherwise strict UTF-8,
+// then GB18030 (the superset of GB2312/GBK that government sites actually serve).
+
+export class UnreadableDocumentError extends Error {
+  constructor(
+    readonly code: 'empty' | 'too_large' | 'binary' | 'unsupported_form',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UnreadableDocumentError';
+  }
+}
+
+/** Documents above this are refused before any work (a 20 MB page is read; 64 MB is not). */
+export const MAX_BYTES = 64 * 1024 * 1024;
+
+const SIGNATURES: Array<[number[], string]> = [
+  [[0x25, 0x50, 0x44, 0x46], 'PDF'],
+  [[0x50, 0x4b, 0x03, 0x04], 'DOCX/ZIP'],
+  [[0xd0, 0xcf, 0x11, 0xe0], 'DOC/WPS'],
+  [[0x89, 0x50, 0x4e, 0x47], 'PNG 图片'],
+  [[0xff, 0xd8, 0xff], 'JPEG 图片'],
+  [[0x47, 0x49, 0x46, 0x38], 'GIF 图片'],
+];
+
+function startsWith(bytes: Uint8Array, sig: number[]): boolean {
+  return sig.every((b, i) => bytes[i] === b);
+}
+
+export function decodeText(bytes: Uint8Array): string {
+  if (bytes.length === 0) throw new UnreadableDocumentError('empty', '文件为空');
+  if (bytes.length > MAX_BYTES) {
+    throw new UnreadableDocumentError('too_large', `文件过大（${(bytes.length / 1048576).toFixed(1)} MB，上限 ${MAX_BYTES / 1048576} MB）`);
+  }
+  for (const [sig, form] of SIGNATURES) {
+    if (startsWith(bytes, sig)) {
+      throw new UnreadableDocumentError('unsupported_form', `这是 ${form} 文件，文本解析器只读取文本和 HTML`);
+    }
+  }
+  let text: string;
+  if (startsWith(bytes, [0xff, 0xfe])) text = new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  else if (startsWith(bytes, [0xfe, 0xff])) text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+    } catch {
+      text = new TextDecoder('gb18030').decode(bytes);
+    }
+  }
+  // Control characters other than layout whitespace mean this is not text.
+  let control = 0;
+  const sample = text.length > 65536 ? text.slice(0, 65536) : text;
+  for (let i = 0; i < sample.length; i++) {
+    const c = sample.charCodeAt(i);
+    if ((c < 32 && c !== 9 && c !== 10 && c !== 13 && c !== 12) || c === 0xfffd) control++;
+  }
+  if (control > sample.length * 0.01 + 2) {
+    throw new UnreadableDocumentError('binary', '不是文本文件（含大量不可打印字符）');
+  }
+  if (text.trim() === '') throw new UnreadableDocumentError('empty', '文件没有文字内容');
+  return text;
+}
+
+export function looksLikeHtml(text: string, mediaType?: string): boolean {
+  if (mediaType && /html|xml/i.test(mediaType)) return true;
+  if (mediaType && /^text\/(plain|markdown)/i.test(mediaType)) return false;
+  const head = text.slice(0, 4096).toLowerCase();
+  return /<(!doctype html|html|head|body|table|div|p)[\s>]/.test(head);
+}

@@ -1,0 +1,106 @@
+// Figures stated in the narrative (`text.*` in format.md). Matching runs on the section's
+// text with whitespace removed, because a PDF wraps sentences mid-phrase; an offset map
+// leads each figure back to the line it was printed on.
+import { simplify, toHalfWidth } from './normalize.js';
+import { lineText } from './sections.js';
+import type { Evidence, Line } from './types.js';
+
+export interface FlatText {
+  text: string;
+  /** start offset in `text` of each contributing line */
+  starts: number[];
+  lines: Line[];
+}
+
+export function flatten(lines: Line[]): FlatText {
+  let text = '';
+  const starts: number[] = [];
+  const kept: Line[] = [];
+  for (const line of lines) {
+    const t = simplify(toHalfWidth(line.kind === 'row' ? line.cells.map((c) => c.text).join('') : lineText(line))).replace(/\s+/g, '');
+    if (!t) continue;
+    starts.push(text.length);
+    kept.push(line);
+    text += t;
+  }
+  return { text, starts, lines: kept };
+}
+
+function lineAt(flat: FlatText, offset: number): Line {
+  let lo = 0;
+  let hi = flat.starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (flat.starts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return flat.lines[lo]!;
+}
+
+function sentenceAround(text: string, at: number, end: number): string {
+  const from = Math.max(text.lastIndexOf('。', at - 1), text.lastIndexOf('；', at - 1)) + 1;
+  let to = text.indexOf('。', end);
+  if (to < 0) to = text.length;
+  const s = text.slice(from, to + 1);
+  return s.length > 200 ? text.slice(Math.max(from, at - 60), Math.min(to + 1, end + 60)) : s;
+}
+
+interface Pattern {
+  re: RegExp;
+  /** fixed value (e.g. 0 for 未收到) instead of the captured number */
+  value?: number;
+}
+
+export interface StatedFigure {
+  key: string;
+  value: number;
+  evidence: Evidence;
+}
+
+const PATTERNS: Record<string, Pattern[]> = {
+  'text.proactive_items': [
+    { re: /(?:公开|发布|更新)[^。；]{0,40}?信息(?:共计|合计|累计|总计|共|达)?(\d[\d,]*)条/g },
+  ],
+  'text.requests_received': [
+    { re: /(?:未|没有|无)(?:收到|受理|接到)[^。；]{0,30}?申请/g, value: 0 },
+    { re: /(?:收到|受理|接到|新收)[^。；]{0,24}?申请(?:共计|合计|共)?(\d+)(?:件|个|份)/g },
+    { re: /(?:收到|受理|接到)[^。；]{0,6}?申请[^。；\d]{0,12}?(?:共计|合计|共)(\d+)(?:件|个|份)/g },
+  ],
+  'text.requests_closed': [{ re: /办结[^。；\d]{0,12}?(\d+)件/g }],
+  'text.review_cases': [{ re: /行政复议(?:案件|申请)?(?:共计|共)?(\d+)(?:件|起|宗)/g }],
+  'text.suit_cases': [{ re: /行政诉讼(?:案件)?(?:共计|共)?(\d+)(?:件|起|宗)/g }],
+};
+
+/**
+ * The figures a section states. Where a sentence says 其中 before a figure, the figure is
+ * a part, not the whole, and is skipped; when several whole figures disagree the first
+ * is kept and a warning says so.
+ */
+export function statedFigures(flat: FlatText, keys: string[], warnings: string[]): StatedFigure[] {
+  const out: StatedFigure[] = [];
+  for (const key of keys) {
+    const hits: Array<{ value: number; at: number; end: number }> = [];
+    for (const p of PATTERNS[key] ?? []) {
+      for (const m of flat.text.matchAll(p.re)) {
+        const at = m.index!;
+        const sentenceStart = Math.max(flat.text.lastIndexOf('。', at - 1), flat.text.lastIndexOf('；', at - 1)) + 1;
+        if (flat.text.slice(sentenceStart, at).includes('其中')) continue;
+        const value = p.value ?? Number(m[1]!.replace(/,/g, ''));
+        hits.push({ value, at, end: at + m[0].length });
+      }
+    }
+    if (!hits.length) continue;
+    hits.sort((a, b) => a.at - b.at);
+    const first = hits[0]!;
+    const others = [...new Set(hits.map((h) => h.value))].filter((v) => v !== first.value);
+    if (others.length) warnings.push(`${key}：正文给出多个数字（${[first.value, ...others].join('、')}），取第一个 ${first.value}`);
+    const line = lineAt(flat, first.at);
+    const printed = flat.text.slice(first.at, first.end);
+    out.push({
+      key,
+      value: first.value,
+      evidence: { ...line.pos, printed, text: sentenceAround(flat.text, first.at, first.end) },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,165 @@
+// One document in, one canonical report out (report-json.md). `parseLines` is the entry
+// point for every extractor: whatever reads PDF geometry, DOCX or OCR hands over lines.
+import { createHash } from 'node:crypto';
+import { decodeText, looksLikeHtml } from './decode.js';
+import { htmlToLines } from './html-lines.js';
+import { SECTION_NUMERALS, type Format } from './layout.js';
+import { agencyFromTitle, findTitle, yearOf, periodYear, openingYear } from './meta.js';
+import { flatten, statedFigures } from './narrative.js';
+import { findSections, lineText, type SectionSpan } from './sections.js';
+import { readS2, readS3, readS4, type Figures } from './tables.js';
+import { textToLines } from './text-lines.js';
+import type { DocumentInput, DocumentMeta, Line, ParsedReport, TableId, TableStatus } from './types.js';
+import { PARSER } from './version.js';
+
+export interface LinesInput {
+  lines: Line[];
+  meta: DocumentMeta;
+  /** line ranges of the page's block elements (HTML): the report is the smallest holding all its sections */
+  blocks?: Array<[number, number]>;
+  /** titles the page gives besides its content, best first (meta ArticleTitle, h1, <title>) */
+  titleHints?: Array<string | null | undefined>;
+}
+
+const MAX_NARRATIVE = 20000;
+
+function narrativeOf(lines: Line[], proseOnly: boolean): string {
+  const parts: string[] = [];
+  let size = 0;
+  for (const line of lines) {
+    const t = line.kind === 'row' ? line.cells.map((c) => c.text).filter(Boolean).join(' ') : lineText(line);
+    if (!t || (proseOnly && !/[。；]/.test(t))) continue;
+    parts.push(t);
+    size += t.length;
+    if (size > MAX_NARRATIVE) break;
+  }
+  return parts.join('\n').slice(0, MAX_NARRATIVE);
+}
+
+function pickFormat(s2: Format | null, s3: Format | null, warnings: string[]): ParsedReport['format'] {
+  if (s2 && s3 && s2 !== s3) warnings.push(`§ 二为 ${s2} 年格式，§ 三为 ${s3} 年格式`);
+  if (s2 === '2019' || s3 === '2019') return '2019';
+  if (s2 === '2021' || s3 === '2021') return '2021';
+  return 'unknown';
+}
+
+export function parseLines(input: LinesInput): ParsedReport {
+  const { lines } = input;
+  const warnings: string[] = [];
+  let from = 0;
+  let to = lines.length;
+  let sections = findSections(lines);
+  if (input.blocks && sections.length >= 2) {
+    // The page chrome (menus, footer) lies outside the smallest block holding every heading.
+    const a = sections[0]!.start;
+    const b = sections[sections.length - 1]!.start;
+    let best: [number, number] | null = null;
+    for (const blk of input.blocks) {
+      if (blk[0] <= a && blk[1] > b && (!best || blk[1] - blk[0] < best[1] - best[0])) best = blk;
+    }
+    if (best) {
+      [from, to] = best;
+      sections = findSections(lines, 0, to);
+    }
+  }
+  const sec: Partial<Record<string, SectionSpan>> = Object.fromEntries(sections.map((s) => [s.numeral, s]));
+  const body = (s: SectionSpan | undefined) => (s ? lines.slice(s.start + 1, s.end) : []);
+  const firstHeading = sections[0]?.start ?? to;
+
+  const title = findTitle(lines, firstHeading, input.titleHints ?? []);
+  const fig: Figures = { values: {}, missing: [], evidence: {}, warnings };
+
+  const tables: Record<TableId, TableStatus> = { s2: 'absent', s3: 'absent', s4: 'absent' };
+  const s2 = sec['二'] ? readS2(body(sec['二']), fig) : null;
+  if (s2) tables.s2 = s2.status;
+  if (!sec['三']) warnings.push('未找到第三部分标题，按行标签在全文中查找申请情况表');
+  const s3 = readS3(sec['三'] ? body(sec['三']) : lines.slice(from, to), fig);
+  tables.s3 = s3.status;
+  if (sec['四']) tables.s4 = readS4(body(sec['四']), fig).status;
+  for (const t of ['s2', 's3', 's4'] as const) {
+    if (tables[t] === 'doubtful') warnings.push(`表 ${t} 读取存疑，依赖该表的检查不予执行`);
+  }
+
+  const narrative: Record<string, string> = {};
+  const preambleStart = title?.evidence?.line !== undefined ? lines.findIndex((l) => l.pos.line === title.evidence!.line) + 1 : from;
+  const preamble = lines.slice(Math.max(preambleStart, from), firstHeading);
+  if (preamble.length) narrative['前言'] = narrativeOf(preamble, false);
+  for (const s of sections) narrative[s.numeral] = narrativeOf(body(s), ['二', '三', '四'].includes(s.numeral));
+
+  const stated = [
+    ...statedFigures(flatten([...preamble, ...body(sec['一'])]), ['text.proactive_items', 'text.requests_received', 'text.requests_closed'], warnings),
+    ...statedFigures(flatten([...body(sec['一']), ...body(sec['四'])]), ['text.review_cases', 'text.suit_cases'], warnings),
+  ];
+  for (const f of stated) {
+    fig.values[f.key] = f.value;
+    fig.evidence[f.key] = f.evidence;
+  }
+
+  const { agency, printed } = title ? agencyFromTitle(title.title) : { agency: null, printed: null };
+  if (agency && printed && agency !== printed.replace(/\s+/g, '')) warnings.push(`机构名称“${printed}”按“${agency}”读取`);
+  let year = yearOf(title?.title);
+  if (year === null) {
+    const all = Object.values(narrative).join('\n');
+    year = periodYear(all) ?? openingYear(narrative['一'] ?? '');
+    if (year !== null) warnings.push(`标题中没有年份，报告年度 ${year} 取自正文`);
+  }
+  const published = yearOf(input.meta.publishedAt?.replace(/^(\d{4})-/, '$1年'));
+  if (year !== null && published !== null && year >= published) {
+    warnings.push(`报告年度 ${year} 不早于发布日期 ${input.meta.publishedAt}，请核对`);
+  }
+
+  const found = sections.map((s) => s.numeral as string);
+  const anyTable = tables.s2 !== 'absent' || tables.s3 !== 'absent';
+  let status: ParsedReport['status'] = 'partial';
+  if (sections.length < 2 && !anyTable) {
+    status = 'not_report';
+    warnings.push('未找到年度报告的章节和统计表，不是政府信息公开工作年度报告');
+  } else if (found.length === SECTION_NUMERALS.length && tables.s2 !== 'absent' && tables.s3 !== 'absent' && tables.s4 !== 'absent') {
+    status = 'report';
+  } else {
+    const lacking = SECTION_NUMERALS.filter((n) => !sec[n]);
+    if (lacking.length) warnings.push(`缺少章节：${lacking.map((n) => `第${n}部分`).join('、')}`);
+  }
+
+  return {
+    parser: PARSER,
+    source: { file: input.meta.file, url: input.meta.url, sha256: input.meta.sha256, mediaType: input.meta.mediaType },
+    status,
+    title: title?.title ?? null,
+    agency,
+    year,
+    format: status === 'not_report' ? 'unknown' : pickFormat(s2?.format ?? null, s3.format, warnings),
+    sections: found,
+    narrative,
+    values: fig.values,
+    missing: fig.missing,
+    evidence: fig.evidence,
+    tables,
+    findings: [],
+    notChecked: [],
+    warnings,
+  };
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Text or HTML bytes in; throws UnreadableDocumentError for what is not a text document. */
+export function parseDocument(input: DocumentInput): ParsedReport {
+  const text = decodeText(input.bytes);
+  const html = looksLikeHtml(text, input.mediaType);
+  const meta: DocumentMeta = {
+    file: input.file,
+    url: input.url,
+    pageTitle: input.pageTitle,
+    publishedAt: input.publishedAt,
+    mediaType: input.mediaType ?? (html ? 'text/html' : 'text/plain'),
+    sha256: sha256(input.bytes),
+  };
+  if (html) {
+    const h = htmlToLines(text);
+    return parseLines({ lines: h.lines, blocks: h.blocks, meta, titleHints: [h.meta.ArticleTitle, h.h1, input.pageTitle, h.titleTag] });
+  }
+  return parseLines({ lines: textToLines(text), meta, titleHints: [input.pageTitle] });
+}

@@ -1,0 +1,51 @@
+// Finding the six section headings. A heading is a short line (or a table row with one
+// filled cell, when a report puts everything in one big table) whose text ends with the
+// section's distinctive words; numbering (一、 / 1. / Markdown #) is optional, but a
+// parenthesised (一) marks a sub-heading of § 一 and is never a section.
+import { SECTION_HEADINGS, SECTION_NUMERALS, type SectionNumeral } from './layout.js';
+import { matchForm } from './normalize.js';
+import type { Line } from './types.js';
+
+export interface SectionSpan {
+  numeral: SectionNumeral;
+  /** index of the heading line */
+  start: number;
+  /** index after the last line of the section */
+  end: number;
+  heading: string;
+}
+
+const NUMBERING = /^(?:第?[一二三四五六七八九十]+(?:部分)?[、.,:：．]?|[1-9][、.．]|[1-9](?=[\u4e00-\u9fff]))/;
+const MAX_HEADING = 32;
+
+export function lineText(line: Line): string {
+  if (line.kind === 'text') return line.cells.map((c) => c.text).join(' ');
+  const filled = line.cells.filter((c) => c.text !== '');
+  return filled.length === 1 ? filled[0]!.text : '';
+}
+
+export function headingOf(line: Line): SectionNumeral | null {
+  const raw = lineText(line);
+  if (!raw) return null;
+  let t = matchForm(raw).replace(/[:：。.]+$/, '');
+  if (t.startsWith('(')) return null;
+  t = t.replace(NUMBERING, '');
+  if (t.length === 0 || t.length > MAX_HEADING) return null;
+  for (const n of SECTION_NUMERALS) if (SECTION_HEADINGS[n].test(t)) return n;
+  return null;
+}
+
+/** The first heading of each section, in document order, each running to the next. */
+export function findSections(lines: Line[], from = 0, to = lines.length): SectionSpan[] {
+  const found: SectionSpan[] = [];
+  const seen = new Set<SectionNumeral>();
+  for (let i = from; i < to; i++) {
+    const n = headingOf(lines[i]!);
+    if (n && !seen.has(n)) {
+      seen.add(n);
+      found.push({ numeral: n, start: i, end: to, heading: lineText(lines[i]!) });
+    }
+  }
+  for (let k = 0; k + 1 < found.length; k++) found[k]!.end = found[k + 1]!.start;
+  return found;
+}

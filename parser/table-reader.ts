@@ -1,0 +1,297 @@
+// Reading a table's figures from a region of lines, whatever shape the extraction left
+// them in. The region becomes one stream of tokens, label text and values in printed
+// order. Row labels are found in that stream in the order the official format fixes
+// (anchors); runs of values are assigned to the anchor they follow (slots). Labels
+// broken over lines, values wrapped onto the next line and cells split by a converter
+// all reduce to the same stream. When a row's values cannot be placed with certainty
+// the table is marked doubtful; figures are never inferred from the table's arithmetic.
+import type { RowSpec } from './layout.js';
+import { matchForm } from './normalize.js';
+import type { Cell, Line } from './types.js';
+import { isEnumerator, isProseNumber, readCell, type CellValue } from './values.js';
+
+export interface Token {
+  kind: 'text' | 'value';
+  printed: string;
+  /** match-form text (text tokens), numbering removed */
+  norm: string;
+  value?: CellValue;
+  cell: Cell;
+  /** index of the line in the region */
+  line: number;
+  /** grid tokens: values of one table row never run on into the next row */
+  grid: boolean;
+  flat0: number;
+  flat1: number;
+}
+
+const LEADING_NUMBER = /^(?:\(?[一二三四五六七八九十]+\)[、.]?|[一二三四五六七八九十]+[、.]|\(?\d+[).、．]|\d+(?=[\u4e00-\u9fff]))/;
+const GLUED = /^(.*[\u4e00-\u9fff)）"”])([+-]?\d[\d,]*(?:\.\d+)?)$/;
+
+function textToken(printed: string, cell: Cell, line: number, grid: boolean): Token {
+  return { kind: 'text', printed, norm: matchForm(printed).replace(LEADING_NUMBER, ''), cell, line, grid, flat0: 0, flat1: 0 };
+}
+
+function valueToken(printed: string, value: CellValue, cell: Cell, line: number, grid: boolean): Token {
+  return { kind: 'value', printed, norm: '', value, cell, line, grid, flat0: 0, flat1: 0 };
+}
+
+/** Tokens of a region, with each text token's place in the concatenated label text. */
+export function tokenize(lines: Line[]): { tokens: Token[]; flat: string } {
+  const tokens: Token[] = [];
+  lines.forEach((line, li) => {
+    if (line.kind === 'row') {
+      const reads = line.cells.map((c) => readCell(c.text));
+      let lastText = -1;
+      reads.forEach((r, j) => {
+        if (r === null) lastText = j;
+      });
+      line.cells.forEach((cell, j) => {
+        const r = reads[j];
+        if (r === null || r === undefined) tokens.push(textToken(cell.text, cell, li, true));
+        else if (r.semantics !== 'blank' || j > lastText) tokens.push(valueToken(cell.text, r, cell, li, true));
+      });
+      return;
+    }
+    for (const cell of line.cells) {
+      // Running prose (a full stop) carries no table values, only label text.
+      const prose = /[。；]/.test(cell.text);
+      const parts = cell.text.split(/\s+/).filter(Boolean);
+      parts.forEach((p, k) => {
+        if (prose || isEnumerator(p)) return void tokens.push(textToken(p, cell, li, false));
+        const r = readCell(p);
+        if (r && r.semantics !== 'blank' && !(r.semantics === 'number' && isProseNumber(parts[k + 1]))) {
+          return void tokens.push(valueToken(p, r, cell, li, false));
+        }
+        const glued = GLUED.exec(p);
+        const gluedValue = glued && !/第$/.test(glued[1]!) ? readCell(glued[2]!) : null;
+        if (glued && gluedValue && !isProseNumber(parts[k + 1])) {
+          tokens.push(textToken(glued[1]!, cell, li, false));
+          tokens.push(valueToken(glued[2]!, gluedValue, cell, li, false));
+        } else tokens.push(textToken(p, cell, li, false));
+      });
+    }
+  });
+  let flat = '';
+  for (const t of tokens) {
+    t.flat0 = flat.length;
+    if (t.kind === 'text') flat += t.norm;
+    t.flat1 = flat.length;
+  }
+  return { tokens, flat };
+}
+
+export interface Anchor {
+  spec: RowSpec;
+  /** index of the token where the label starts; fractional for a label not found */
+  at: number;
+  flat0: number;
+  flat1: number;
+  found: boolean;
+}
+
+function tokenAt(tokens: Token[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length - 1;
+  let best = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const t = tokens[mid]!;
+    if (t.flat0 <= offset) {
+      if (t.kind === 'text' && t.flat1 > offset) best = mid;
+      if (t.flat0 === offset && t.kind === 'text' && t.flat1 > offset) return mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  if (best >= 0) return best;
+  // the text token covering offset: scan back from the last token starting at or before it
+  for (let i = Math.min(lo, tokens.length - 1); i >= 0; i--) {
+    const t = tokens[i]!;
+    if (t.kind === 'text' && t.flat0 <= offset && t.flat1 > offset) return i;
+  }
+  return -1;
+}
+
+export function findLabel(
+  tokens: Token[],
+  flat: string,
+  spec: RowSpec,
+  from: number,
+  to = flat.length,
+): { at: number; flat0: number; flat1: number } | null {
+  const re = new RegExp(spec.match.source, 'g');
+  re.lastIndex = from;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(flat)) && m.index < to) {
+    const at = tokenAt(tokens, m.index);
+    if (at < 0) continue;
+    const end = m.index + m[0].length;
+    if (spec.whole) {
+      const last = tokenAt(tokens, end - 1);
+      if (tokens[at]!.flat0 !== m.index || last < 0 || tokens[last]!.flat1 !== end) continue;
+    }
+    return { at, flat0: m.index, flat1: end };
+  }
+  return null;
+}
+
+/** Anchors for the rows in order; group rows only between their neighbours. */
+export function findAnchors(tokens: Token[], flat: string, specs: RowSpec[]): Anchor[] {
+  const anchors: Anchor[] = [];
+  let cursor = 0;
+  let prev: Anchor | null = null;
+  for (const spec of specs) {
+    if (spec.group) continue;
+    const hit = findLabel(tokens, flat, spec, cursor);
+    if (hit) {
+      const a: Anchor = { spec, ...hit, found: true };
+      anchors.push(a);
+      cursor = hit.flat1;
+      prev = a;
+    } else {
+      // a label not found sits, for ordering, just after the previous row's label
+      anchors.push({ spec, at: (prev?.at ?? -1) + 0.5, flat0: cursor, flat1: cursor, found: false });
+    }
+  }
+  const required = anchors.slice();
+  specs.forEach((spec, i) => {
+    if (!spec.group) return;
+    const before = required.filter((a) => specs.indexOf(a.spec) < i && a.found).pop();
+    const after = required.find((a) => specs.indexOf(a.spec) > i && a.found);
+    const hit = findLabel(tokens, flat, spec, before?.flat1 ?? 0, after?.flat0 ?? flat.length);
+    if (hit) anchors.push({ spec, ...hit, found: true });
+  });
+  return anchors.sort((a, b) => a.at - b.at);
+}
+
+export interface RowRead {
+  spec: RowSpec;
+  anchor: Anchor;
+  /** exactly the expected number of cells, in column order */
+  cells: Token[];
+}
+
+export interface TableRead {
+  rows: Map<string, RowRead>;
+  warnings: string[];
+  doubtful: boolean;
+  /** values (tokens) between the rows, for diagnostics */
+  anchors: Anchor[];
+}
+
+/** Trim the blank cells a grid row carries around its values down to `need` cells. */
+function trimRun(run: Token[], need: number): { cells: Token[]; ambiguous: boolean } {
+  if (!run[0]?.grid) return { cells: run, ambiguous: false };
+  const cells = run.slice();
+  let trimmed = false;
+  while (cells.length > need && cells[cells.length - 1]!.value!.semantics === 'blank') {
+    cells.pop();
+    trimmed = true;
+  }
+  while (cells.length > need && cells[0]!.value!.semantics === 'blank') {
+    cells.shift();
+    trimmed = true;
+  }
+  const edgeBlank = cells[0]?.value!.semantics === 'blank' || cells[cells.length - 1]?.value!.semantics === 'blank';
+  return { cells, ambiguous: trimmed && edgeBlank };
+}
+
+/**
+ * Read the rows of one table. `need(spec)` is the number of value columns of a row.
+ * `name` is used in warnings (e.g. "§ 三").
+ */
+export function readRows(
+  tokens: Token[],
+  flat: string,
+  specs: RowSpec[],
+  need: (spec: RowSpec) => number,
+  name: string,
+): TableRead {
+  const warnings: string[] = [];
+  let doubtful = false;
+  const anchors = findAnchors(tokens, flat, specs);
+  for (const a of anchors) {
+    if (!a.found) {
+      warnings.push(`${name}：未找到行标签“${a.spec.label}”`);
+      doubtful = true;
+    }
+  }
+
+  // Runs of values, each assigned to the slot of the last anchor before it (-1: before all).
+  const slots: Token[][][] = anchors.map(() => []);
+  const pre: Token[][] = [];
+  let run: Token[] = [];
+  let runSlot = -1;
+  let a = 0;
+  const close = () => {
+    if (run.length) (runSlot < 0 ? pre : slots[runSlot]!).push(run);
+    run = [];
+  };
+  tokens.forEach((t, i) => {
+    while (a < anchors.length && anchors[a]!.at <= i) a++;
+    if (t.kind === 'text') return close();
+    const prevTok = run[run.length - 1];
+    if (prevTok && (a - 1 !== runSlot || (t.grid && prevTok.line !== t.line))) close();
+    if (!run.length) runSlot = a - 1;
+    run.push(t);
+  });
+  close();
+
+  // Empty cells only mean "left blank" on the label's own row; elsewhere they are the
+  // padding of header rows.
+  const allBlank = (r: Token[]) => r.every((t) => t.value!.semantics === 'blank');
+  const values: Token[][] = anchors.map((an, i) => {
+    const out: Token[] = [];
+    const labelLine = an.found ? tokens[an.at]!.line : -1;
+    for (const r of slots[i]!) {
+      if (allBlank(r) && r[0]!.line !== labelLine) continue;
+      const { cells, ambiguous } = trimRun(r, need(an.spec));
+      if (ambiguous) {
+        warnings.push(`${name}：“${an.spec.label}”一行的空白单元格位置不确定`);
+        doubtful = true;
+      }
+      out.push(...cells);
+    }
+    return out;
+  });
+  const preValues = pre.filter((r) => !allBlank(r)).flat();
+
+  // A row whose values were printed before (or after) its label: take them from a
+  // neighbouring slot that holds exactly one row too many.
+  anchors.forEach((an, i) => {
+    const n = need(an.spec);
+    if (an.spec.group || values[i]!.length !== 0) return;
+    const prevVals = i === 0 ? preValues : values[i - 1]!;
+    const prevNeed = i === 0 ? 0 : anchors[i - 1]!.spec.group ? 0 : need(anchors[i - 1]!.spec);
+    if (prevVals.length === prevNeed + n) {
+      values[i] = prevVals.splice(prevVals.length - n, n);
+      warnings.push(`${name}：“${an.spec.label}”的数值印在标签之前，已按位置归入该行`);
+      return;
+    }
+    const next = values[i + 1];
+    if (next && i + 1 < anchors.length && next.length === need(anchors[i + 1]!.spec) + n) {
+      values[i] = next.splice(0, n);
+      warnings.push(`${name}：“${an.spec.label}”的数值印在下一行标签之后，已按位置归入该行`);
+    }
+  });
+
+  const rows = new Map<string, RowRead>();
+  anchors.forEach((an, i) => {
+    const n = need(an.spec);
+    let vals = values[i]!;
+    const last = i === anchors.length - 1;
+    if (last && vals.length > n) {
+      warnings.push(`${name}：“${an.spec.label}”之后多出 ${vals.length - n} 个数值，已忽略`);
+      vals = vals.slice(0, n);
+    }
+    if (an.spec.group && vals.length === 0) return;
+    if (vals.length !== n) {
+      warnings.push(`${name}：“${an.spec.label}”一行读到 ${vals.length} 个数值，应为 ${n} 个`);
+      doubtful = true;
+      return;
+    }
+    rows.set(an.spec.key, { spec: an.spec, anchor: an, cells: vals });
+  });
+  if (preValues.length) warnings.push(`${name}：表头中有 ${preValues.length} 个数值未归入任何行（如列序号），已忽略`);
+  return { rows, warnings, doubtful, anchors };
+}

@@ -1,0 +1,136 @@
+// The three statistical tables, read from their regions into canonical keys.
+import {
+  S2_FORMAT_MARKERS,
+  S2_TABLES,
+  S3_COLUMNS,
+  S3_ROWS,
+  S4_KEYS,
+  type ColumnSpec,
+  type Format,
+  type RowSpec,
+} from './layout.js';
+import { lineText } from './sections.js';
+import { readRows, tokenize, type RowRead, type Token } from './table-reader.js';
+import type { Evidence, Line, TableStatus } from './types.js';
+
+export interface Figures {
+  values: Record<string, number>;
+  missing: string[];
+  evidence: Record<string, Evidence>;
+  warnings: string[];
+}
+
+export interface TableResult {
+  status: TableStatus;
+  format: Format | null;
+}
+
+const MAX_EVIDENCE_TEXT = 240;
+
+function printedLine(line: Line): string {
+  return line.kind === 'row' ? line.cells.map((c) => c.text).join(' | ') : lineText(line);
+}
+
+function rowText(lines: Line[], tok: Token, labelTok?: Token): string {
+  const own = printedLine(lines[tok.line]!);
+  const text = labelTok && labelTok.line !== tok.line ? `${printedLine(lines[labelTok.line]!)} … ${own}` : own;
+  return text.length > MAX_EVIDENCE_TEXT ? text.slice(0, MAX_EVIDENCE_TEXT) + '…' : text;
+}
+
+function record(fig: Figures, key: string, tok: Token, text: string): void {
+  const v = tok.value!;
+  const ev: Evidence = { ...tok.cell.pos, printed: tok.printed, text };
+  if (v.semantics !== 'number') ev.semantics = v.semantics;
+  if (tok.cell.confidence !== undefined) ev.confidence = tok.cell.confidence;
+  fig.evidence[key] = ev;
+  if (v.value === null) fig.missing.push(key);
+  else fig.values[key] = v.value;
+  if (v.semantics === 'slash' || v.semantics === 'none') {
+    fig.warnings.push(`${key} 印为“${tok.printed}”，按 0 记录`);
+  }
+}
+
+function recordRow(fig: Figures, lines: Line[], tokens: Token[], row: RowRead, columns: ColumnSpec[]): void {
+  const labelTok = tokens[Math.floor(row.anchor.at)];
+  row.cells.forEach((tok, j) => record(fig, `${row.spec.key}.${columns[j]!.key}`, tok, rowText(lines, tok, labelTok)));
+}
+
+/** § 三 columns as printed: with the 法人或其他组织 小计 column where the header has one. */
+function s3Columns(headerFlat: string): ColumnSpec[] {
+  const at = headerFlat.indexOf('小计');
+  if (at < 0) return S3_COLUMNS;
+  const cols = S3_COLUMNS.slice();
+  const subtotal = { key: 'subtotal', label: '法人或其他组织小计' };
+  const commercial = headerFlat.indexOf('商业企业');
+  cols.splice(commercial >= 0 && at < commercial ? 1 : 6, 0, subtotal);
+  return cols;
+}
+
+export function readS3(lines: Line[], fig: Figures): TableResult {
+  const { tokens, flat } = tokenize(lines);
+  if (!/本年新收|上年结转/.test(flat) && !/结转下年/.test(flat)) return { status: 'absent', format: null };
+  let format: Format = '2021';
+  let known = true;
+  if (!/逾期不补正|收费通知|缴纳费用/.test(flat)) {
+    if (/其他处理/.test(flat)) format = '2019';
+    else {
+      known = false;
+      fig.warnings.push('§ 三：未识别（六）其他处理的行结构，按 2021 年格式读取');
+    }
+  }
+  const newAt = flat.search(/本年新收/);
+  const columns = s3Columns(newAt >= 0 ? flat.slice(0, newAt) : '');
+  if (columns.length !== S3_COLUMNS.length) fig.warnings.push('§ 三：表中有“法人或其他组织”小计列');
+  const read = readRows(tokens, flat, S3_ROWS[format], () => columns.length, '§ 三');
+  fig.warnings.push(...read.warnings);
+  for (const row of read.rows.values()) recordRow(fig, lines, tokens, row, columns);
+  return { status: read.doubtful ? 'doubtful' : 'ok', format: known ? format : null };
+}
+
+export function readS2(lines: Line[], fig: Figures): TableResult {
+  const { tokens, flat } = tokenize(lines);
+  const is2021 = S2_FORMAT_MARKERS['2021'].test(flat);
+  const is2019 = S2_FORMAT_MARKERS['2019'].test(flat);
+  let format: Format = '2021';
+  if (is2019 && !is2021) format = '2019';
+  else if (is2019 && is2021) fig.warnings.push('§ 二：表头同时出现 2019 和 2021 年格式的栏目，按 2021 年格式读取');
+  const tables = S2_TABLES[format];
+  const specs: RowSpec[] = tables.flatMap((t) => t.rows);
+  const columnsOf = (spec: RowSpec) => tables.find((t) => t.rows.includes(spec))!.columns;
+  const read = readRows(tokens, flat, specs, (s) => columnsOf(s).length, '§ 二');
+  if (read.rows.size === 0 && !tokens.some((t) => t.kind === 'value')) return { status: 'absent', format: null };
+  if (!is2019 && !is2021) fig.warnings.push('§ 二：未识别表头栏目，按 2021 年格式读取');
+  fig.warnings.push(...read.warnings);
+  for (const row of read.rows.values()) recordRow(fig, lines, tokens, row, columnsOf(row.spec));
+  return { status: read.doubtful ? 'doubtful' : 'ok', format: is2019 || is2021 ? format : null };
+}
+
+/** § 四 is 15 figures in fixed order, usually one row under a three-row header. */
+export function readS4(lines: Line[], fig: Figures): TableResult {
+  const { tokens } = tokenize(lines);
+  const rows: Token[][] = [];
+  for (const t of tokens) {
+    if (t.kind !== 'value') continue;
+    const last = rows[rows.length - 1];
+    if (last && (!t.grid || last[0]!.line === t.line)) last.push(t);
+    else rows.push([t]);
+  }
+  let values = rows.flat();
+  if (values.length > S4_KEYS.length) {
+    // grid rows padded with empty cells: drop the padding at the row edges
+    values = rows.flatMap((r) => {
+      let a = 0;
+      let b = r.length;
+      while (a < b && r[a]!.value!.semantics === 'blank') a++;
+      while (b > a && r[b - 1]!.value!.semantics === 'blank') b--;
+      return r.slice(a, b);
+    });
+  }
+  if (values.length === 0) return { status: 'absent', format: null };
+  if (values.length !== S4_KEYS.length) {
+    fig.warnings.push(`§ 四：读到 ${values.length} 个数值，应为 ${S4_KEYS.length} 个`);
+    return { status: 'doubtful', format: null };
+  }
+  values.forEach((tok, i) => record(fig, S4_KEYS[i]!, tok, rowText(lines, tok)));
+  return { status: 'ok', format: null };
+}

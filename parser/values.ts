@@ -1,0 +1,45 @@
+// What a printed cell means: a number, or one of the ways reports print "nothing".
+import type { Semantics } from './types.js';
+import { toHalfWidth } from './normalize.js';
+
+export interface CellValue {
+  semantics: Semantics;
+  /** the number, when semantics is `number`; 0 for "/" and "无" (recorded as zero, with a warning) */
+  value: number | null;
+  /** decimals as printed (S.VALUE checks a fee has at most 4) */
+  decimals: number;
+}
+
+const NUMBER = /^[+-]?\d+(?:\.\d+)?$/;
+const GROUPED = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
+const DASH = /^[-—–―─－~～…]+$/;
+const SLASH = /^[/／\\]$/;
+
+/** Classify printed cell text; `null` when it is not a value at all (a label). */
+export function readCell(printed: string): CellValue | null {
+  const t = toHalfWidth(printed).replace(/\s+/g, '').replace(/，/g, ',');
+  if (t === '') return { semantics: 'blank', value: null, decimals: 0 };
+  let num = t;
+  if (GROUPED.test(num)) num = num.replace(/,/g, '');
+  if (NUMBER.test(num)) {
+    const dot = num.indexOf('.');
+    return { semantics: 'number', value: Number(num), decimals: dot < 0 ? 0 : num.length - dot - 1 };
+  }
+  if (DASH.test(t)) return { semantics: 'dash', value: null, decimals: 0 };
+  if (SLASH.test(t)) return { semantics: 'slash', value: 0, decimals: 0 };
+  if (t === '无') return { semantics: 'none', value: 0, decimals: 0 };
+  return null;
+}
+
+/** A running-text token is a value only if it stands alone; these follow a quantity in prose. */
+const UNIT_AFTER = /^[条件篇次人个项家户元年月日号期%万亿余多]/;
+/** List enumerators such as `1.` `2、` `(3)` are label text, not values. */
+const ENUMERATOR = /^(?:\d+[.、．]|[(（]\d+[)）])$/;
+
+export function isProseNumber(next: string | undefined): boolean {
+  return next !== undefined && UNIT_AFTER.test(toHalfWidth(next));
+}
+
+export function isEnumerator(token: string): boolean {
+  return ENUMERATOR.test(toHalfWidth(token));
+}
