@@ -11,6 +11,8 @@ const MAX_TITLE = 90;
 export interface TitleFound {
   title: string;
   evidence?: Evidence;
+  /** index of the last line the title was printed on */
+  endLine?: number;
 }
 
 function clean(s: string): string {
@@ -37,7 +39,7 @@ export function findTitle(lines: Line[], before: number, hints: Array<string | n
       if (!part) break;
       joined = clean(joined + part);
       if (isTitle(joined)) {
-        return { title: joined, evidence: { ...first.pos, printed: joined, text: joined } };
+        return { title: joined, evidence: { ...first.pos, printed: joined, text: joined }, endLine: i + k };
       }
       if (joined.length > MAX_TITLE) break;
     }

@@ -67,7 +67,7 @@ export function parseLines(input: LinesInput): ParsedReport {
   const firstHeading = sections[0]?.start ?? to;
 
   const title = findTitle(lines, firstHeading, input.titleHints ?? []);
-  const fig: Figures = { values: {}, missing: [], evidence: {}, warnings };
+  const fig: Figures = { values: {}, units: {}, missing: [], evidence: {}, warnings };
 
   const tables: Record<TableId, TableStatus> = { s2: 'absent', s3: 'absent', s4: 'absent' };
   const s2 = sec['二'] ? readS2(body(sec['二']), fig) : null;
@@ -81,10 +81,12 @@ export function parseLines(input: LinesInput): ParsedReport {
   }
 
   const narrative: Record<string, string> = {};
-  const preambleStart = title?.evidence?.line !== undefined ? lines.findIndex((l) => l.pos.line === title.evidence!.line) + 1 : from;
-  const preamble = lines.slice(Math.max(preambleStart, from), firstHeading);
+  const preamble = lines.slice(Math.max((title?.endLine ?? -1) + 1, from), firstHeading);
   if (preamble.length) narrative['前言'] = narrativeOf(preamble, false);
-  for (const s of sections) narrative[s.numeral] = narrativeOf(body(s), ['二', '三', '四'].includes(s.numeral));
+  for (const s of sections) {
+    const text = narrativeOf(body(s), ['二', '三', '四'].includes(s.numeral));
+    if (text || !['二', '三', '四'].includes(s.numeral)) narrative[s.numeral] = text;
+  }
 
   const stated = [
     ...statedFigures(flatten([...preamble, ...body(sec['一'])]), ['text.proactive_items', 'text.requests_received', 'text.requests_closed'], warnings),
@@ -134,6 +136,7 @@ export function parseLines(input: LinesInput): ParsedReport {
     values: fig.values,
     missing: fig.missing,
     evidence: fig.evidence,
+    ...(Object.keys(fig.units).length ? { units: fig.units } : {}),
     tables,
     findings: [],
     notChecked: [],

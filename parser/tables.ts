@@ -15,6 +15,7 @@ import type { Evidence, Line, TableStatus } from './types.js';
 
 export interface Figures {
   values: Record<string, number>;
+  units: Record<string, string>;
   missing: string[];
   evidence: Record<string, Evidence>;
   warnings: string[];
@@ -102,6 +103,10 @@ export function readS2(lines: Line[], fig: Figures): TableResult {
   if (!is2019 && !is2021) fig.warnings.push('§ 二：未识别表头栏目，按 2021 年格式读取');
   fig.warnings.push(...read.warnings);
   for (const row of read.rows.values()) recordRow(fig, lines, tokens, row, columnsOf(row.spec));
+  // the format fixes 万元; some reports print the amount in 元 and say so in the header
+  if (format === '2021' && /收费金额[^万]{0,8}?元/.test(flat) && !/收费金额[^元]{0,8}?万元/.test(flat)) {
+    fig.units['s2.fees.amount'] = '元';
+  }
   return { status: read.doubtful ? 'doubtful' : 'ok', format: is2019 || is2021 ? format : null };
 }
 

@@ -94,6 +94,8 @@ export interface ParsedReport {
   values: Record<string, number>;
   missing: string[];
   evidence: Record<string, Evidence>;
+  /** the unit printed for a value where it differs from the one the format fixes */
+  units?: Record<string, string>;
   tables: Record<TableId, TableStatus>;
   findings: Finding[];
   notChecked: NotChecked[];

@@ -1,0 +1,50 @@
+// `nianjian parse FILE... [--json]`: the parser and single-report checks on files.
+import { readFileSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { analyse } from '../checks/index.js';
+import { MAX_BYTES, UnreadableDocumentError } from '../parser/index.js';
+import type { ParsedReport } from '../parser/types.js';
+import { summary } from './summary.js';
+
+const MEDIA_BY_EXT: Record<string, string> = {
+  '.html': 'text/html',
+  '.htm': 'text/html',
+  '.shtml': 'text/html',
+  '.xhtml': 'application/xhtml+xml',
+  '.txt': 'text/plain',
+  '.md': 'text/markdown',
+  '.tsv': 'text/plain',
+};
+
+export function parseFile(path: string): ParsedReport {
+  const size = statSync(path).size;
+  if (size > MAX_BYTES) throw new UnreadableDocumentError('too_large', `文件过大（${(size / 1048576).toFixed(1)} MB）`);
+  return analyse({ bytes: readFileSync(path), file: basename(path), mediaType: MEDIA_BY_EXT[extname(path).toLowerCase()] });
+}
+
+export async function parseCommand(args: string[]): Promise<number> {
+  const json = args.includes('--json');
+  const files = args.filter((a) => a !== '--json');
+  const unknown = files.filter((f) => f.startsWith('--'));
+  if (unknown.length || files.length === 0) {
+    process.stderr.write(unknown.length ? `未知选项：${unknown.join(' ')}\n` : '用法：nianjian parse FILE... [--json]\n');
+    return 2;
+  }
+  const reports: ParsedReport[] = [];
+  let failed = 0;
+  for (const file of files) {
+    try {
+      const report = parseFile(file);
+      reports.push(report);
+      if (!json) process.stdout.write(summary(report) + '\n');
+    } catch (err) {
+      failed++;
+      const reason = err instanceof UnreadableDocumentError ? err.message : (err as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : String((err as Error).message ?? err);
+      process.stderr.write(`无法读取 ${file}：${reason}\n`);
+    }
+  }
+  if (json && reports.length) {
+    process.stdout.write(JSON.stringify(files.length === 1 ? reports[0] : reports, null, 2) + '\n');
+  }
+  return failed ? 1 : 0;
+}
