@@ -80,7 +80,7 @@ export const RULES: RuleDef[] = [
     id: 'META.SECTIONS', severity: 'error', scope: 'report',
     title: '六个部分齐全且顺序正确',
     basis: '《政府信息公开条例》第五十条',
-    message: '{problem}',
+    message: '报告结构不符合要求：{problem}',
   },
   {
     id: 'META.TITLE', severity: 'warning', scope: 'report',
@@ -110,7 +110,7 @@ export const RULES: RuleDef[] = [
     id: 'TEXT.NO_REQUESTS', severity: 'error', scope: 'report', needs: ['s3'],
     title: '正文是否收到申请与表格一致',
     basis: '数据失准',
-    message: '{problem}',
+    message: '正文与表格不一致：{problem}',
   },
   {
     id: 'TEXT.SECTION5', severity: 'warning', scope: 'report',

@@ -53,10 +53,9 @@ function s3Format(r: ParsedReport): Format {
   return 's3.other.no_correction.total' in r.evidence || !('s3.other.other.total' in r.evidence) ? '2021' : '2019';
 }
 
+const S3_COLUMN_KEYS = S3_COLUMNS.map((c) => c.key);
 function s3ColumnKeys(r: ParsedReport): string[] {
-  const cols: string[] = S3_COLUMNS.map((c) => c.key);
-  if (Object.keys(r.evidence).some((k) => k.startsWith('s3.') && k.endsWith('.subtotal'))) cols.push('subtotal');
-  return cols;
+  return 's3.new.subtotal' in r.evidence || 's3.total.subtotal' in r.evidence ? [...S3_COLUMN_KEYS, 'subtotal'] : S3_COLUMN_KEYS;
 }
 
 function s3RowKeys(r: ParsedReport): string[] {

@@ -76,6 +76,8 @@ export function htmlToLines(html: string): HtmlLines {
   const meta: Record<string, string> = {};
   let tables = 0;
   let cur: string[] = [];
+  let titleTag: string | null = null;
+  let h1: string | null = null;
 
   const flush = () => {
     const text = cur.join('').replace(/[\s\u00a0\u3000]+/g, ' ').trim();
@@ -128,8 +130,12 @@ export function htmlToLines(html: string): HtmlLines {
       if (key && n.attribs.content) meta[key] = n.attribs.content;
       return;
     }
-    if (SKIP.has(name) || name === 'head' || name === 'title') {
-      if (name === 'head') for (const c of n.children) if (isElement(c) && c.name === 'meta') walk(c);
+    if (name === 'title') {
+      titleTag ??= textOf(n) || null;
+      return;
+    }
+    if (SKIP.has(name) || name === 'head') {
+      if (name === 'head') for (const c of n.children) if (isElement(c) && (c.name === 'meta' || c.name === 'title')) walk(c);
       return;
     }
     if (name === 'br') {
@@ -150,12 +156,11 @@ export function htmlToLines(html: string): HtmlLines {
     if (block) {
       flush();
       if (lines.length > start) blocks.push([start, lines.length]);
+      if (name === 'h1' && h1 === null && lines.length > start) h1 = lines.slice(start).map((l) => l.cells[0]!.text).join('');
     }
   };
 
   walk($.root()[0] as AnyNode);
   flush();
-  const titleTag = $('title').first().text().trim() || null;
-  const h1 = $('h1').first().text().replace(/\s+/g, ' ').trim() || null;
   return { lines, blocks, meta, titleTag, h1 };
 }

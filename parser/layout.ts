@@ -94,7 +94,10 @@ export const S3_ROWS: Record<Format, RowSpec[]> = {
   '2019': [...s3Head, { key: 's3.other.other', label: '（六）其他处理', match: /其他处理/ }, ...s3Tail],
 };
 
-/** The 22 outcome rows (2021) whose sum is （七）总计; the 2019 layout has 20. */
+/**
+ * The outcome rows whose sum is （七）总计: 21 in the 2021 layout (format.md says 22, but
+ * its own list, like the printed table, has 25 rows of which 4 are not outcomes), 19 in 2019.
+ */
 export function outcomeRows(format: Format): string[] {
   const rows = S3_ROWS[format];
   const from = rows.findIndex((r) => r.key === 's3.granted');

@@ -24,9 +24,12 @@ export function lineText(line: Line): string {
   return filled.length === 1 ? filled[0]!.text : '';
 }
 
+/** Every heading ends in 情况 or 事项 (or their traditional forms); most lines can be skipped unnormalised. */
+const HEADING_HINT = /情[况況]|事[项項]/;
+
 export function headingOf(line: Line): SectionNumeral | null {
   const raw = lineText(line);
-  if (!raw) return null;
+  if (!raw || raw.length > MAX_HEADING * 2 || !HEADING_HINT.test(raw)) return null;
   let t = matchForm(raw).replace(/[:：。.]+$/, '');
   if (t.startsWith('(')) return null;
   t = t.replace(NUMBERING, '');

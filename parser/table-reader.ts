@@ -112,6 +112,8 @@ function tokenAt(tokens: Token[], offset: number): number {
   return -1;
 }
 
+const GLOBAL = new WeakMap<RegExp, RegExp>();
+
 export function findLabel(
   tokens: Token[],
   flat: string,
@@ -119,7 +121,8 @@ export function findLabel(
   from: number,
   to = flat.length,
 ): { at: number; flat0: number; flat1: number } | null {
-  const re = new RegExp(spec.match.source, 'g');
+  let re = GLOBAL.get(spec.match);
+  if (!re) GLOBAL.set(spec.match, (re = new RegExp(spec.match.source, 'g')));
   re.lastIndex = from;
   let m: RegExpExecArray | null;
   while ((m = re.exec(flat)) && m.index < to) {

@@ -40,7 +40,14 @@ function rowText(lines: Line[], tok: Token, labelTok?: Token): string {
 
 function record(fig: Figures, key: string, tok: Token, text: string): void {
   const v = tok.value!;
-  const ev: Evidence = { ...tok.cell.pos, printed: tok.printed, text };
+  const pos = tok.cell.pos;
+  const ev: Evidence = { printed: tok.printed, text };
+  if (pos.page !== undefined) ev.page = pos.page;
+  if (pos.line !== undefined) ev.line = pos.line;
+  if (pos.table !== undefined) ev.table = pos.table;
+  if (pos.row !== undefined) ev.row = pos.row;
+  if (pos.col !== undefined) ev.col = pos.col;
+  if (pos.box !== undefined) ev.box = pos.box;
   if (v.semantics !== 'number') ev.semantics = v.semantics;
   if (tok.cell.confidence !== undefined) ev.confidence = tok.cell.confidence;
   fig.evidence[key] = ev;
@@ -53,7 +60,12 @@ function record(fig: Figures, key: string, tok: Token, text: string): void {
 
 function recordRow(fig: Figures, lines: Line[], tokens: Token[], row: RowRead, columns: ColumnSpec[]): void {
   const labelTok = tokens[Math.floor(row.anchor.at)];
-  row.cells.forEach((tok, j) => record(fig, `${row.spec.key}.${columns[j]!.key}`, tok, rowText(lines, tok, labelTok)));
+  const texts = new Map<number, string>();
+  row.cells.forEach((tok, j) => {
+    let text = texts.get(tok.line);
+    if (text === undefined) texts.set(tok.line, (text = rowText(lines, tok, labelTok)));
+    record(fig, `${row.spec.key}.${columns[j]!.key}`, tok, text);
+  });
 }
 
 /** § 三 columns as printed: with the 法人或其他组织 小计 column where the header has one. */
@@ -136,6 +148,11 @@ export function readS4(lines: Line[], fig: Figures): TableResult {
     fig.warnings.push(`§ 四：读到 ${values.length} 个数值，应为 ${S4_KEYS.length} 个`);
     return { status: 'doubtful', format: null };
   }
-  values.forEach((tok, i) => record(fig, S4_KEYS[i]!, tok, rowText(lines, tok)));
+  const texts = new Map<number, string>();
+  values.forEach((tok, i) => {
+    let text = texts.get(tok.line);
+    if (text === undefined) texts.set(tok.line, (text = rowText(lines, tok)));
+    record(fig, S4_KEYS[i]!, tok, text);
+  });
   return { status: 'ok', format: null };
 }

@@ -16,7 +16,10 @@ const DASH = /^[-—–―─－~～…]+$/;
 const SLASH = /^[/／\\]$/;
 
 /** Classify printed cell text; `null` when it is not a value at all (a label). */
+const PLAIN_INTEGER = /^\d{1,15}$/;
+
 export function readCell(printed: string): CellValue | null {
+  if (PLAIN_INTEGER.test(printed)) return { semantics: 'number', value: Number(printed), decimals: 0 };
   const t = toHalfWidth(printed).replace(/\s+/g, '').replace(/，/g, ',');
   if (t === '') return { semantics: 'blank', value: null, decimals: 0 };
   let num = t;
