@@ -20,7 +20,7 @@ function clean(s: string): string {
 }
 
 function isTitle(s: string): boolean {
-  return s.length <= MAX_TITLE && TITLE.test(s) && YEAR_IN_TITLE.test(toHalfWidth(s)) && !/[>＞»]|当前位置|首页/.test(s);
+  return s.length <= MAX_TITLE && TITLE.test(s) && yearOf(s) !== null && !/[>＞»]|当前位置|首页/.test(s);
 }
 
 /**
@@ -53,19 +53,29 @@ export function findTitle(lines: Line[], before: number, hints: Array<string | n
   return null;
 }
 
+const REPORT_PART = /(?:关于)?(?:(?:政府)?信息公开|政务公开)(?:工作)?(?:年度)?(?:报告|总结).*$/;
+const YEAR_PART = /(?:关于)?[（(]?((?:19|20)\d{2})年(?:度)?[)）]?/;
+
+/** The agency is what the title names besides its year and "政府信息公开工作年度报告". */
 export function agencyFromTitle(title: string): { agency: string | null; printed: string | null } {
-  const t = toHalfWidth(title).replace(/\s+/g, '');
-  const m = /^(.*?)(?:关于)?(?:\(|（)?((?:19|20)\d{2})年(?:度)?(?:\)|）)?(.*)$/.exec(t);
-  let printed: string | null = null;
-  if (m && m[1]) printed = m[1];
-  else if (m) printed = /^(.*?)(?:关于)?(?:政府信息公开|政务公开|信息公开)/.exec(m[3]!)?.[1] ?? null;
-  if (printed) printed = printed.replace(/^关于/, '').replace(/(?:关于|的)$/, '');
-  return printed ? { agency: agencyForm(printed), printed } : { agency: null, printed: null };
+  const t = chineseYears(toHalfWidth(title)).replace(/\s+/g, '').replace(/^关于/, '');
+  const y = YEAR_PART.exec(t);
+  const before = y ? t.slice(0, y.index) : t;
+  const after = y ? t.slice(y.index + y[0].length) : '';
+  const printed = (before.replace(REPORT_PART, '') || after.replace(REPORT_PART, '')).replace(/(?:关于|的)$/, '');
+  if (!printed) return { agency: null, printed: null };
+  return { agency: agencyForm(printed), printed };
+}
+
+const CN_DIGITS: Record<string, string> = { 〇: '0', 零: '0', Ｏ: '0', O: '0', 一: '1', 二: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9' };
+/** 二〇二四年 → 2024年 */
+export function chineseYears(s: string): string {
+  return s.replace(/([〇零Ｏ一二三四五六七八九]{4})(?=年)/g, (m) => (/^[一二]/.test(m) ? [...m].map((c) => CN_DIGITS[c] ?? c).join('') : m));
 }
 
 export function yearOf(text: string | null | undefined): number | null {
   if (!text) return null;
-  const m = YEAR_IN_TITLE.exec(toHalfWidth(text));
+  const m = YEAR_IN_TITLE.exec(chineseYears(toHalfWidth(text)));
   return m ? Number(m[1]) : null;
 }
 

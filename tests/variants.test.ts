@@ -163,3 +163,40 @@ describe('headings and labels', () => {
     expect(tableValues(r)).toEqual(m.values);
   });
 });
+
+describe('Markdown', () => {
+  it('reads a § 三 pipe table that a conversion tool broke into pieces', () => {
+    const m = baseModel();
+    const cols = s3Columns(m);
+    const header = `| 申请人情况 | 自然人 | 商业企业 | 科研机构 | 社会公益组织 | 法律服务机构 | 其他 | 总计 |\n| --- | --- | --- | --- | --- | --- | --- | --- |`;
+    const rows = S3_ROWS['2021'].filter((s) => !s.group).map((s) => `| ${s.label} | ${cols.map((c) => m.values[`${s.key}.${c}`]).join(' | ')} |`);
+    // the converter split the table at a page break and repeated the header
+    const table = `${header}\n${rows.slice(0, 12).join('\n')}\n\n${header}\n${rows.slice(12).join('\n')}`;
+    const text = renderPdfText(m).replace(/三、收到和处理政府信息公开申请情况[\s\S]*?(?=\n四、政府信息公开行政复议)/, `### 三、收到和处理政府信息公开申请情况\n\n${table}\n`);
+    const r = analyse({ bytes: Buffer.from(text), file: 'report.md' });
+    expect(r.tables.s3).toBe('ok');
+    expect(Object.fromEntries(Object.entries(r.values).filter(([k]) => k.startsWith('s3.')))).toEqual(
+      Object.fromEntries(Object.entries(m.values).filter(([k]) => k.startsWith('s3.'))),
+    );
+    expect(r.evidence['s3.unable.not_held.total']).toMatchObject({ col: 8, printed: '9' });
+    expect(r.findings).toEqual([]);
+  });
+});
+
+describe('zero printed as 无, and agency names with OCR slips', () => {
+  it('records 无 as zero with a warning', () => {
+    const m = baseModel();
+    m.printed = { 's2.rules.issued': '无', 's2.rules.repealed': '无', 's2.rules.in_force': '无' };
+    const r = html(m);
+    expect(r.values['s2.rules.issued']).toBe(0);
+    expect(r.evidence['s2.rules.issued']!.semantics).toBe('none');
+    expect(r.warnings).toContain('s2.rules.issued 印为“无”，按 0 记录');
+    expect(r.findings).toEqual([]);
+  });
+
+  it('gives the official form of a slipped place name', () => {
+    const r = pdfText({ ...baseModel(), title: '沐阳县人民政府2024年政府信息公开工作年度报告' });
+    expect(r.agency).toBe('沭阳县人民政府');
+    expect(r.title).toBe('沐阳县人民政府2024年政府信息公开工作年度报告');
+  });
+});
