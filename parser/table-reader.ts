@@ -90,25 +90,20 @@ export interface Anchor {
   found: boolean;
 }
 
+/** The text token whose label text covers `offset` of the flat string. */
 function tokenAt(tokens: Token[], offset: number): number {
   let lo = 0;
   let hi = tokens.length - 1;
-  let best = -1;
+  let last = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const t = tokens[mid]!;
-    if (t.flat0 <= offset) {
-      if (t.kind === 'text' && t.flat1 > offset) best = mid;
-      if (t.flat0 === offset && t.kind === 'text' && t.flat1 > offset) return mid;
+    if (tokens[mid]!.flat0 <= offset) {
+      last = mid;
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  if (best >= 0) return best;
-  // the text token covering offset: scan back from the last token starting at or before it
-  for (let i = Math.min(lo, tokens.length - 1); i >= 0; i--) {
-    const t = tokens[i]!;
-    if (t.kind === 'text' && t.flat0 <= offset && t.flat1 > offset) return i;
-  }
+  // values and emptied labels take no room in the flat string: step back over them
+  for (let i = last; i >= 0; i--) if (tokens[i]!.flat1 > offset) return i;
   return -1;
 }
 
@@ -178,7 +173,7 @@ export interface TableRead {
   rows: Map<string, RowRead>;
   warnings: string[];
   doubtful: boolean;
-  /** values (tokens) between the rows, for diagnostics */
+  /** where each row label was found (or placed, when not found) */
   anchors: Anchor[];
 }
 
