@@ -166,13 +166,16 @@ const value: ReportCheck = (r) => {
   return out;
 };
 
+/** The message names this many blank cells; the finding's `cells` keeps them all. */
+const BLANK_LISTED = 12;
 const blank: ReportCheck = (r) => {
   const cells = confidentCells(r).filter((k) => {
     const s = r.evidence[k]!.semantics;
     return s === 'blank' || s === 'dash' || s === 'slash';
   });
   if (!cells.length) return [];
-  return [{ cells, expected: null, actual: cells.length, params: { count: cells.length, list: cells.join('、') } }];
+  const list = cells.length > BLANK_LISTED ? `${cells.slice(0, BLANK_LISTED).join('、')} 等` : cells.join('、');
+  return [{ cells, expected: null, actual: cells.length, params: { count: cells.length, list } }];
 };
 
 type Level = 'county' | 'above' | 'unknown';
@@ -206,20 +209,24 @@ const docStock: ReportCheck = (r) => {
   return out;
 };
 
-/** 万元 figures above this (1 billion yuan) are implausible for the bodies nianjian watches. */
+/** 万元 figures above this (1 billion yuan) are implausible for a county-level body. */
 const FEE_PLAUSIBLE_MAX = 100000;
 const feeUnit: ReportCheck = (r) => {
   const amount = r.values['s2.fees.amount'];
   if (amount === undefined) return [];
   let reason: string | null = null;
-  if (r.units?.['s2.fees.amount'] === '元') reason = '表头单位印为“元”';
-  else if (amount >= FEE_PLAUSIBLE_MAX) reason = `超过 ${FEE_PLAUSIBLE_MAX} 万元`;
+  if (r.units?.['s2.fees.amount'] === '元') reason = '单位印为“元”';
+  else if (amount >= FEE_PLAUSIBLE_MAX && agencyLevel(r.agency) === 'county') reason = `超过 ${FEE_PLAUSIBLE_MAX} 万元，县级机关不大可能`;
   return reason ? [{ cells: ['s2.fees.amount'], expected: null, actual: amount, params: { reason } }] : [];
 };
 
 const sections: ReportCheck = (r) => {
   if (r.status === 'not_report') return { notChecked: '不是年度报告' };
-  const missing = SECTION_NUMERALS.filter((n) => !r.sections.includes(n));
+  // with no heading recognised at all, the text was extracted badly rather than written so
+  if (r.sections.length === 0) return { notChecked: '未识别到任何章节标题' };
+  // a table read is the section, whatever its heading says
+  const present = (n: string) => r.sections.includes(n) || (n === '三' && r.tables.s3 !== 'absent');
+  const missing = SECTION_NUMERALS.filter((n) => !present(n));
   const order = r.sections.filter((n) => (SECTION_NUMERALS as readonly string[]).includes(n));
   const sorted = [...order].sort((a, b) => SECTION_NUMERALS.indexOf(a as never) - SECTION_NUMERALS.indexOf(b as never));
   const out: Violation[] = [];
@@ -232,11 +239,11 @@ const sections: ReportCheck = (r) => {
   return out;
 };
 
-const REPORT_TITLE = /(?:19|20)\d{2}\s*年(?:度)?政府信息公开工作年度报告$/;
+const REPORT_TITLE = /政府信息公开工作年度报告$/;
 const title: ReportCheck = (r) => {
   if (!r.title) return { notChecked: '未读到标题' };
-  const t = r.title.replace(/\s+/g, '').replace(/[（(]\S*?[)）]$/, '');
-  return REPORT_TITLE.test(t) ? [] : [{ cells: ['meta.title'], expected: '××××年政府信息公开工作年度报告', actual: r.title }];
+  const t = r.title.replace(/\s+/g, '').replace(/[（(][^）)]*[)）]$/, '');
+  return REPORT_TITLE.test(t) && yearOf(t) !== null ? [] : [{ cells: ['meta.title'], expected: '××××年政府信息公开工作年度报告', actual: r.title }];
 };
 
 const year: ReportCheck = (r) => {
@@ -291,6 +298,8 @@ const textRequests: ReportCheck = (r) => {
     const table = sum(r, s.cells);
     // zero against non-zero is TEXT.NO_REQUESTS's case for requests received
     if (s.text === 'text.requests_received' && (said === 0 || table === 0)) continue;
+    // "共受理申请N件" often counts last year's carried-over requests too
+    if (s.text === 'text.requests_received' && table !== null && said === table + (r.values['s3.carried_in.total'] ?? 0)) continue;
     if (table !== null && table !== said) {
       out.push({ cells: [s.text], actualCells: s.cells, expected: said, actual: table, params: { printed: r.evidence[s.text]?.printed ?? '', target: s.target } });
     }
@@ -328,12 +337,16 @@ const section5: ReportCheck = (r) => {
 const feeNotice: ReportCheck = (r) => {
   const n = r.values['s3.other.no_fee.total'];
   if (n === undefined || n === 0) return [];
-  return /处理费|收费通知|收取费用|收费/.test(r.narrative['六'] ?? '') ? [] : [{ cells: ['s3.other.no_fee.total'], actualCells: ['section.六'], expected: null, actual: n }];
+  const other = r.narrative['六'];
+  if (other === undefined) return { notChecked: '未找到第六部分' };
+  return /处理费|收费通知|收取费用|收费/.test(other) ? [] : [{ cells: ['s3.other.no_fee.total'], actualCells: ['section.六'], expected: null, actual: n }];
 };
 
 const govReview: ReportCheck = (r) => {
   if (!r.agency?.endsWith('人民政府')) return [];
-  return /考核|社会评议|责任追究|评议/.test(r.narrative['一'] ?? '') ? [] : [{ cells: ['section.一'], expected: null, actual: null, params: { agency: r.agency } }];
+  const overview = r.narrative['一'];
+  if (overview === undefined) return { notChecked: '未找到第一部分' };
+  return /考核|社会评议|责任追究|评议/.test(overview) ? [] : [{ cells: ['section.一'], expected: null, actual: null, params: { agency: r.agency } }];
 };
 
 export const REPORT_CHECKS: Record<string, ReportCheck> = {

@@ -5,8 +5,11 @@ import { lineText } from './sections.js';
 import type { Evidence, Line } from './types.js';
 
 const TITLE = /(?:政府信息公开|政务公开|信息公开).{0,12}(?:报告|总结)/;
+/** A title ends with the report's name, perhaps followed by a parenthesis such as （2024年度）. */
+const TITLE_END = /(?:报告|总结)(?:[（(][^）)]{0,16}[)）])?$/;
 const YEAR_IN_TITLE = /((?:19|20)\d{2})\s*年/;
 const MAX_TITLE = 90;
+const LABEL_PREFIX = /^(?:标题|题目|文章标题|正文)\s*[:：]?\s*/;
 
 export interface TitleFound {
   title: string;
@@ -16,38 +19,39 @@ export interface TitleFound {
 }
 
 function clean(s: string): string {
-  return tidy(s.replace(/^#+\s*/, '').replace(/[\u200b-\u200d]/g, '')).replace(/^[《“"]|[》”"]$/g, '');
+  let t = tidy(s.replace(/^#+\s*/, '').replace(/[\u200b-\u200d]/g, '')).replace(LABEL_PREFIX, '');
+  // page titles carry the site's name after a separator
+  const site = /^(.*?(?:报告|总结)(?:[（(][^）)]{0,16}[)）])?)\s*[-_|｜—–]/.exec(t);
+  if (site) t = site[1]!;
+  return t.replace(/^[《“"]|[》”"]$/g, '');
 }
 
 function isTitle(s: string): boolean {
-  return s.length <= MAX_TITLE && TITLE.test(s) && yearOf(s) !== null && !/[>＞»]|当前位置|首页/.test(s);
+  return s.length <= MAX_TITLE && TITLE.test(s) && TITLE_END.test(s) && yearOf(s) !== null && !/[>＞»。]|当前位置|首页/.test(s);
 }
 
 /**
- * The title printed at the head of the report (lines before the first section, a title
- * broken over up to three lines is joined), else the page's own title fields in order.
+ * The title printed at the head of the report: the first line that ends a report title,
+ * joined with as few lines before it as make a whole title (a title broken over up to
+ * three lines); else the page's own title fields, best first.
  */
 export function findTitle(lines: Line[], before: number, hints: Array<string | null | undefined>): TitleFound | null {
   const limit = Math.min(before, 60);
-  for (let i = 0; i < limit; i++) {
-    const first = lines[i]!;
-    if (first.kind === 'row' && lineText(first) === '') continue;
+  for (let j = 0; j < limit; j++) {
     let joined = '';
-    for (let k = 0; k < 3 && i + k < limit; k++) {
-      const line = lines[i + k]!;
-      const part = lineText(line);
+    for (let k = 0; k < 3 && j - k >= 0; k++) {
+      const part = lineText(lines[j - k]!);
       if (!part) break;
-      joined = clean(joined + part);
+      joined = clean(part + joined);
       if (isTitle(joined)) {
-        return { title: joined, evidence: { ...first.pos, printed: joined, text: joined }, endLine: i + k };
+        const first = lines[j - k]!;
+        return { title: joined, evidence: { ...first.pos, printed: joined, text: joined }, endLine: j };
       }
       if (joined.length > MAX_TITLE) break;
     }
   }
   for (const h of hints) {
-    if (!h) continue;
-    // page <title>s carry the site name after a separator
-    const t = clean(h.split(/\s*[_|｜]\s*|\s+[-—]\s+/)[0]!);
+    const t = h ? clean(h) : '';
     if (isTitle(t)) return { title: t };
   }
   return null;

@@ -6,7 +6,7 @@ import { htmlToLines } from './html-lines.js';
 import { SECTION_NUMERALS, type Format } from './layout.js';
 import { agencyFromTitle, findTitle, yearOf, periodYear, openingYear } from './meta.js';
 import { flatten, statedFigures } from './narrative.js';
-import { findSections, lineText, type SectionSpan } from './sections.js';
+import { findSections, lineText, splitInlineHeadings, type SectionSpan } from './sections.js';
 import { readS2, readS3, readS4, type Figures } from './tables.js';
 import { textToLines } from './text-lines.js';
 import type { DocumentInput, DocumentMeta, Line, ParsedReport, TableId, TableStatus } from './types.js';
@@ -44,7 +44,7 @@ function pickFormat(s2: Format | null, s3: Format | null, warnings: string[]): P
 }
 
 export function parseLines(input: LinesInput): ParsedReport {
-  const { lines } = input;
+  const { lines, index } = splitInlineHeadings(input.lines);
   const warnings: string[] = [];
   let from = 0;
   let to = lines.length;
@@ -54,7 +54,8 @@ export function parseLines(input: LinesInput): ParsedReport {
     const a = sections[0]!.start;
     const b = sections[sections.length - 1]!.start;
     let best: [number, number] | null = null;
-    for (const blk of input.blocks) {
+    for (const [s, e] of input.blocks) {
+      const blk: [number, number] = [index[s]!, index[e]!];
       if (blk[0] <= a && blk[1] > b && (!best || blk[1] - blk[0] < best[1] - best[0])) best = blk;
     }
     if (best) {

@@ -24,8 +24,43 @@ export function lineText(line: Line): string {
   return filled.length === 1 ? filled[0]!.text : '';
 }
 
-/** Every heading ends in 情况 or 事项 (or their traditional forms); most lines can be skipped unnormalised. */
-const HEADING_HINT = /情[况況]|事[项項]/;
+/** Words every heading ends with (also in traditional form): most lines are skipped unnormalised. */
+const HEADING_HINT = /情[况況]|事[项項]|措施|改[进進]|方向/;
+
+/**
+ * Numbered headings run into the text around them, as in page text scraped onto one
+ * line ("…成效。二、主动公开政府信息情况 第二十条…"): split them onto lines of their own.
+ */
+const INLINE_HEADING = new RegExp(
+  `[一二三四五六][、.．]\\s*[\\u4e00-\\u9fff]{0,12}?(?:${Object.values(SECTION_HEADINGS)
+    .map((re) => re.source.replace(/\$$/, ''))
+    .join('|')})`,
+  'g',
+);
+
+/** Lines with inline headings split out; `index[i]` is where old line i now starts (`index[n]`: the new length). */
+export function splitInlineHeadings(lines: Line[]): { lines: Line[]; index: number[] } {
+  const out: Line[] = [];
+  const index: number[] = [];
+  for (const line of lines) {
+    index.push(out.length);
+    const text = line.kind === 'text' && line.cells.length === 1 ? line.cells[0]!.text : '';
+    const pieces: string[] = [];
+    if (text.length > MAX_HEADING * 2) {
+      let last = 0;
+      for (const m of text.matchAll(INLINE_HEADING)) {
+        pieces.push(text.slice(last, m.index), m[0]);
+        last = m.index! + m[0].length;
+      }
+      if (pieces.length) pieces.push(text.slice(last));
+    }
+    const parts = pieces.map((p) => p.trim()).filter(Boolean);
+    if (parts.length > 1) for (const p of parts) out.push({ kind: 'text', pos: line.pos, cells: [{ ...line.cells[0]!, text: p }] });
+    else out.push(line);
+  }
+  index.push(out.length);
+  return { lines: out, index };
+}
 
 export function headingOf(line: Line): SectionNumeral | null {
   const raw = lineText(line);

@@ -21,6 +21,8 @@ export interface Token {
   line: number;
   /** grid tokens: values of one table row never run on into the next row */
   grid: boolean;
+  /** text of a prose sentence: never a row label */
+  prose: boolean;
   flat0: number;
   flat1: number;
 }
@@ -28,12 +30,17 @@ export interface Token {
 const LEADING_NUMBER = /^(?:\(?[一二三四五六七八九十]+\)[、.]?|[一二三四五六七八九十]+[、.]|\(?\d+[).、．]|\d+(?=[\u4e00-\u9fff]))/;
 const GLUED = /^(.*[\u4e00-\u9fff)）"”])([+-]?\d[\d,]*(?:\.\d+)?)$/;
 
-function textToken(printed: string, cell: Cell, line: number, grid: boolean): Token {
-  return { kind: 'text', printed, norm: matchForm(printed).replace(LEADING_NUMBER, ''), cell, line, grid, flat0: 0, flat1: 0 };
+function textToken(printed: string, cell: Cell, line: number, grid: boolean, prose = false): Token {
+  return { kind: 'text', printed, norm: matchForm(printed).replace(LEADING_NUMBER, ''), cell, line, grid, prose, flat0: 0, flat1: 0 };
 }
 
 function valueToken(printed: string, value: CellValue, cell: Cell, line: number, grid: boolean): Token {
-  return { kind: 'value', printed, norm: '', value, cell, line, grid, flat0: 0, flat1: 0 };
+  return { kind: 'value', printed, norm: '', value, cell, line, grid, prose: false, flat0: 0, flat1: 0 };
+}
+
+/** A sentence: a full stop, or a long run of text with a comma, as no table label is. */
+export function isProse(text: string): boolean {
+  return /[。；]/.test(text) || (text.length > 40 && /[，,]/.test(text) && !/区分处理|逾期|行政机关/.test(text));
 }
 
 /** Tokens of a region, with each text token's place in the concatenated label text. */
@@ -55,10 +62,10 @@ export function tokenize(lines: Line[]): { tokens: Token[]; flat: string } {
     }
     for (const cell of line.cells) {
       // Running prose (a full stop) carries no table values, only label text.
-      const prose = /[。；]/.test(cell.text);
+      const prose = isProse(cell.text);
       const parts = cell.text.split(/\s+/).filter(Boolean);
       parts.forEach((p, k) => {
-        if (prose || isEnumerator(p)) return void tokens.push(textToken(p, cell, li, false));
+        if (prose || isEnumerator(p)) return void tokens.push(textToken(p, cell, li, false, prose));
         const r = readCell(p);
         if (r && r.semantics !== 'blank' && !(r.semantics === 'number' && isProseNumber(parts[k + 1]))) {
           return void tokens.push(valueToken(p, r, cell, li, false));
@@ -83,11 +90,10 @@ export function tokenize(lines: Line[]): { tokens: Token[]; flat: string } {
 
 export interface Anchor {
   spec: RowSpec;
-  /** index of the token where the label starts; fractional for a label not found */
+  /** index of the token where the label starts */
   at: number;
   flat0: number;
   flat1: number;
-  found: boolean;
 }
 
 /** The text token whose label text covers `offset` of the flat string. */
@@ -122,7 +128,7 @@ export function findLabel(
   let m: RegExpExecArray | null;
   while ((m = re.exec(flat)) && m.index < to) {
     const at = tokenAt(tokens, m.index);
-    if (at < 0) continue;
+    if (at < 0 || tokens[at]!.prose) continue;
     const end = m.index + m[0].length;
     if (spec.whole) {
       const last = tokenAt(tokens, end - 1);
@@ -133,33 +139,39 @@ export function findLabel(
   return null;
 }
 
-/** Anchors for the rows in order; group rows only between their neighbours. */
-export function findAnchors(tokens: Token[], flat: string, specs: RowSpec[]): Anchor[] {
+/**
+ * Anchors for the rows, each searched after the previous row's label (the format fixes
+ * their order); `restart` rows begin a new search from the region start (independent
+ * sub-tables such as those of § 二, which converters sometimes reorder). Group rows are
+ * searched only between their neighbours. Labels not found are listed, never placed.
+ */
+export function findAnchors(
+  tokens: Token[],
+  flat: string,
+  specs: RowSpec[],
+  restart: (spec: RowSpec) => boolean = () => false,
+): { anchors: Anchor[]; missing: RowSpec[] } {
   const anchors: Anchor[] = [];
+  const missing: RowSpec[] = [];
   let cursor = 0;
-  let prev: Anchor | null = null;
   for (const spec of specs) {
     if (spec.group) continue;
+    if (restart(spec)) cursor = 0;
     const hit = findLabel(tokens, flat, spec, cursor);
     if (hit) {
-      const a: Anchor = { spec, ...hit, found: true };
-      anchors.push(a);
+      anchors.push({ spec, ...hit });
       cursor = hit.flat1;
-      prev = a;
-    } else {
-      // a label not found sits, for ordering, just after the previous row's label
-      anchors.push({ spec, at: (prev?.at ?? -1) + 0.5, flat0: cursor, flat1: cursor, found: false });
-    }
+    } else missing.push(spec);
   }
-  const required = anchors.slice();
+  const found = anchors.slice();
   specs.forEach((spec, i) => {
     if (!spec.group) return;
-    const before = required.filter((a) => specs.indexOf(a.spec) < i && a.found).pop();
-    const after = required.find((a) => specs.indexOf(a.spec) > i && a.found);
+    const before = found.filter((a) => specs.indexOf(a.spec) < i).pop();
+    const after = found.find((a) => specs.indexOf(a.spec) > i);
     const hit = findLabel(tokens, flat, spec, before?.flat1 ?? 0, after?.flat0 ?? flat.length);
-    if (hit) anchors.push({ spec, ...hit, found: true });
+    if (hit) anchors.push({ spec, ...hit });
   });
-  return anchors.sort((a, b) => a.at - b.at);
+  return { anchors: anchors.sort((a, b) => a.at - b.at), missing };
 }
 
 export interface RowRead {
@@ -173,7 +185,7 @@ export interface TableRead {
   rows: Map<string, RowRead>;
   warnings: string[];
   doubtful: boolean;
-  /** where each row label was found (or placed, when not found) */
+  /** where each row label was found */
   anchors: Anchor[];
 }
 
@@ -204,15 +216,14 @@ export function readRows(
   specs: RowSpec[],
   need: (spec: RowSpec) => number,
   name: string,
+  restart?: (spec: RowSpec) => boolean,
 ): TableRead {
   const warnings: string[] = [];
   let doubtful = false;
-  const anchors = findAnchors(tokens, flat, specs);
-  for (const a of anchors) {
-    if (!a.found) {
-      warnings.push(`${name}：未找到行标签“${a.spec.label}”`);
-      doubtful = true;
-    }
+  const { anchors, missing } = findAnchors(tokens, flat, specs, restart);
+  for (const spec of missing) {
+    warnings.push(`${name}：未找到行标签“${spec.label}”，该行不予读取`);
+    doubtful = true;
   }
 
   // Runs of values, each assigned to the slot of the last anchor before it (-1: before all).
@@ -240,7 +251,7 @@ export function readRows(
   const allBlank = (r: Token[]) => r.every((t) => t.value!.semantics === 'blank');
   const values: Token[][] = anchors.map((an, i) => {
     const out: Token[] = [];
-    const labelLine = an.found ? tokens[an.at]!.line : -1;
+    const labelLine = tokens[an.at]!.line;
     for (const r of slots[i]!) {
       if (allBlank(r) && r[0]!.line !== labelLine) continue;
       const { cells, ambiguous } = trimRun(r, need(an.spec));
@@ -277,7 +288,8 @@ export function readRows(
   anchors.forEach((an, i) => {
     const n = need(an.spec);
     let vals = values[i]!;
-    const last = i === anchors.length - 1;
+    // the final row of the layout may be followed by figures of whatever comes next
+    const last = i === anchors.length - 1 && an.spec === specs[specs.length - 1];
     if (last && vals.length > n) {
       warnings.push(`${name}：“${an.spec.label}”之后多出 ${vals.length - n} 个数值，已忽略`);
       vals = vals.slice(0, n);
@@ -290,6 +302,7 @@ export function readRows(
     }
     rows.set(an.spec.key, { spec: an.spec, anchor: an, cells: vals });
   });
-  if (preValues.length) warnings.push(`${name}：表头中有 ${preValues.length} 个数值未归入任何行（如列序号），已忽略`);
+  const preNumbers = preValues.filter((t) => t.value!.semantics === 'number').length;
+  if (preNumbers) warnings.push(`${name}：第一行标签之前有 ${preNumbers} 个数字未归入任何行（如列序号），已忽略`);
   return { rows, warnings, doubtful, anchors };
 }

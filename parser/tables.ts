@@ -53,6 +53,7 @@ function record(fig: Figures, key: string, tok: Token, text: string): void {
   fig.evidence[key] = ev;
   if (v.value === null) fig.missing.push(key);
   else fig.values[key] = v.value;
+  if (v.unit === '元') fig.units[key] = '元';
   if (v.semantics === 'slash' || v.semantics === 'none') {
     fig.warnings.push(`${key} 印为“${tok.printed}”，按 0 记录`);
   }
@@ -110,7 +111,9 @@ export function readS2(lines: Line[], fig: Figures): TableResult {
   const tables = S2_TABLES[format];
   const specs: RowSpec[] = tables.flatMap((t) => t.rows);
   const columnsOf = (spec: RowSpec) => tables.find((t) => t.rows.includes(spec))!.columns;
-  const read = readRows(tokens, flat, specs, (s) => columnsOf(s).length, '§ 二');
+  // each 第二十条 item is a small table of its own; converters sometimes print them out of order
+  const firstRows = new Set(tables.map((t) => t.rows[0]!));
+  const read = readRows(tokens, flat, specs, (s) => columnsOf(s).length, '§ 二', (s) => firstRows.has(s));
   if (read.rows.size === 0 && !tokens.some((t) => t.kind === 'value')) return { status: 'absent', format: null };
   if (!is2019 && !is2021) fig.warnings.push('§ 二：未识别表头栏目，按 2021 年格式读取');
   fig.warnings.push(...read.warnings);
@@ -127,6 +130,8 @@ export function readS4(lines: Line[], fig: Figures): TableResult {
   const { tokens } = tokenize(lines);
   const rows: Token[][] = [];
   for (const t of tokens) {
+    // the table ends where prose begins (a § 五 heading the parser did not recognise)
+    if (t.prose && rows.length) break;
     if (t.kind !== 'value') continue;
     const last = rows[rows.length - 1];
     if (last && (!t.grid || last[0]!.line === t.line)) last.push(t);

@@ -8,12 +8,15 @@ export interface CellValue {
   value: number | null;
   /** decimals as printed (S.VALUE checks a fee has at most 4) */
   decimals: number;
+  /** a unit printed in the cell itself, e.g. 元 in "251000元" */
+  unit?: string;
 }
 
 const NUMBER = /^[+-]?\d+(?:\.\d+)?$/;
 const GROUPED = /^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$/;
 const DASH = /^[-—–―─－~～…]+$/;
 const SLASH = /^[/／\\]$/;
+const WITH_UNIT = /^(.*?\d)(万元|元|件|个|条|项|次)$/;
 
 /** Classify printed cell text; `null` when it is not a value at all (a label). */
 const PLAIN_INTEGER = /^\d{1,15}$/;
@@ -27,6 +30,11 @@ export function readCell(printed: string): CellValue | null {
   if (NUMBER.test(num)) {
     const dot = num.indexOf('.');
     return { semantics: 'number', value: Number(num), decimals: dot < 0 ? 0 : num.length - dot - 1 };
+  }
+  const unit = WITH_UNIT.exec(t);
+  if (unit) {
+    const inner = readCell(unit[1]!);
+    if (inner?.semantics === 'number') return { ...inner, unit: unit[2] };
   }
   if (DASH.test(t)) return { semantics: 'dash', value: null, decimals: 0 };
   if (SLASH.test(t)) return { semantics: 'slash', value: 0, decimals: 0 };

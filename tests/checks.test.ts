@@ -102,7 +102,7 @@ describe('rules fail on one changed figure', () => {
   it('S2.FEE_UNIT', () => {
     const r = read(mutate((m) => (m.feeUnit = '元')));
     expect(r.findings).toEqual([expect.objectContaining({ rule: 'S2.FEE_UNIT', actual: 2561.768 })]);
-    expect(r.findings[0]!.message).toContain('表头单位印为“元”');
+    expect(r.findings[0]!.message).toContain('单位印为“元”');
   });
 
   it('META.SECTIONS', () => {
