@@ -132,3 +132,27 @@ describe('narrative figures', () => {
     expect(html(renderHtml(n)).values['text.requests_received']).toBe(36);
   });
 });
+
+describe('narrative figures that are not about disclosure requests', () => {
+  it.each([
+    ['本年度未收到涉及政府信息公开的行政复议申请。', undefined],
+    ['对收到的申请均在15个工作日内予以答复。', undefined],
+    ['全年收到信息公开申请36件，均在法定期限内答复。', 36],
+  ])('%s', (sentence, received) => {
+    const m = baseModel();
+    m.narrative.一 += `\n${sentence}`;
+    const r = html(renderHtml(m));
+    expect(r.values['text.requests_received']).toBe(received);
+    expect(r.findings).toEqual([]);
+  });
+
+  it('count review and litigation cases only in a sentence about disclosure', () => {
+    const m = baseModel();
+    m.narrative.一 += '\n全年办理行政复议案件120件，行政诉讼应诉45件。';
+    expect(html(renderHtml(m)).values['text.review_cases']).toBeUndefined();
+    m.narrative.一 += '\n因政府信息公开被申请行政复议7件。';
+    const r = html(renderHtml(m));
+    expect(r.values['text.review_cases']).toBe(7);
+    expect(r.findings).toEqual([]);
+  });
+});
