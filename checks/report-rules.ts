@@ -179,12 +179,16 @@ const blank: ReportCheck = (r) => {
 };
 
 type Level = 'county' | 'above' | 'unknown';
+/** A township body: 乡/镇 government or 街道办事处. */
+const TOWNSHIP = /[乡镇](?:人民)?政府|街道办事处|街道工作委员会/;
+/** The place a name starts with is a county, district or banner (社区, 园区, 景区… are not places). */
+const COUNTY_PLACE = /^(?:[\u4e00-\u9fff]{2,7}?[省市])?(?:[\u4e00-\u9fff]{2,7}?市)?[\u4e00-\u9fff]{1,6}?(?<![社园景校厂矿片营院小城])(?<!自治)(?:县|旗|区)/;
+
 /** Administrative level from the agency's name, only where the name makes it plain. */
 export function agencyLevel(agency: string | null): Level {
   if (!agency) return 'unknown';
-  if (/自治区|^[\u4e00-\u9fff]{2,4}省(?![\u4e00-\u9fff]{1,6}(县|区))/.test(agency) && !/县|旗|乡|镇|街道/.test(agency)) return 'above';
-  if (/县|旗|(?<!自治)区|乡|镇|街道/.test(agency)) return 'county';
-  if (/市|省/.test(agency)) return 'above';
+  if (TOWNSHIP.test(agency) || COUNTY_PLACE.test(agency)) return 'county';
+  if (/省|自治区|市/.test(agency)) return 'above';
   return 'unknown';
 }
 

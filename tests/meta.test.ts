@@ -37,6 +37,12 @@ describe('administrative level from the name', () => {
     ['河南省发展和改革委员会', 'above'],
     ['广西壮族自治区人民政府', 'above'],
     ['卫生健康委员会', 'unknown'],
+    ['洛阳市住房和城乡建设局', 'above'],
+    ['洛阳市社区矫正管理局', 'above'],
+    ['洛阳市偃师区城关街道办事处', 'county'],
+    ['郑州市金水区人民政府', 'county'],
+    ['内蒙古自治区人民政府', 'above'],
+    ['阿拉善左旗人民政府', 'county'],
   ])('%s is %s', (name, level) => {
     expect(agencyLevel(name)).toBe(level);
   });
