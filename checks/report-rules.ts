@@ -48,14 +48,13 @@ function sum(r: ParsedReport, keys: string[]): number | null {
   return Math.round(total * 10000) / 10000;
 }
 
+/** § 三 as the parser read it (the 2021 rows unless it saw the 2019 single （六） row). */
 function s3Format(r: ParsedReport): Format {
-  if (r.format === '2019') return '2019';
-  return 's3.other.no_correction.total' in r.evidence || !('s3.other.other.total' in r.evidence) ? '2021' : '2019';
+  return r.layout.s3 ?? '2021';
 }
 
-const S3_COLUMN_KEYS = S3_COLUMNS.map((c) => c.key);
 function s3ColumnKeys(r: ParsedReport): string[] {
-  return 's3.new.subtotal' in r.evidence || 's3.total.subtotal' in r.evidence ? [...S3_COLUMN_KEYS, 'subtotal'] : S3_COLUMN_KEYS;
+  return r.layout.s3Columns ?? S3_COLUMNS.map((c) => c.key);
 }
 
 function s3RowKeys(r: ParsedReport): string[] {
@@ -228,14 +227,16 @@ const sections: ReportCheck = (r) => {
   if (r.status === 'not_report') return { notChecked: '不是年度报告' };
   // with no heading recognised at all, the text was extracted badly rather than written so
   if (r.sections.length === 0) return { notChecked: '未识别到任何章节标题' };
-  // a table read is the section, whatever its heading says
-  const present = (n: string) => r.sections.includes(n) || (n === '三' && r.tables.s3 !== 'absent');
-  const missing = SECTION_NUMERALS.filter((n) => !present(n));
+  // a section whose content is there under an unrecognised heading is the parser's doubt
+  const missing = SECTION_NUMERALS.filter((n) => !r.sections.includes(n) && !r.unrecognisedSections.includes(n));
   const order = r.sections.filter((n) => (SECTION_NUMERALS as readonly string[]).includes(n));
   const sorted = [...order].sort((a, b) => SECTION_NUMERALS.indexOf(a as never) - SECTION_NUMERALS.indexOf(b as never));
   const out: Violation[] = [];
   if (missing.length) {
     out.push({ cells: missing.map((n) => `section.${n}`), expected: 6, actual: 6 - missing.length, params: { problem: `缺少第${missing.join('、')}部分` } });
+  }
+  if (!missing.length && r.unrecognisedSections.length) {
+    return { notChecked: `第${r.unrecognisedSections.join('、')}部分的标题未能识别` };
   }
   if (order.join() !== sorted.join()) {
     out.push({ cells: order.map((n) => `section.${n}`), expected: sorted.join(''), actual: order.join(''), params: { problem: `各部分顺序为 ${order.join('、')}，应为 ${sorted.join('、')}` } });
@@ -277,7 +278,7 @@ const year: ReportCheck = (r) => {
 const format: ReportCheck = (r) => {
   if (r.year === null || r.format === 'unknown') return { notChecked: '年度或格式未知' };
   if (r.year < 2021 || r.format !== '2019') return [];
-  const detail = 's2.rules.made' in r.evidence ? '第二部分为旧栏目' : '（六）其他处理只有一行';
+  const detail = r.layout.s2 === '2019' ? '第二部分为旧栏目' : '（六）其他处理只有一行';
   return [{ cells: ['meta.format'], expected: '2021', actual: '2019', params: { year: r.year, detail } }];
 };
 

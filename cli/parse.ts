@@ -17,6 +17,7 @@ const MEDIA_BY_EXT: Record<string, string> = {
 };
 
 export function parseFile(path: string): ParsedReport {
+  // refuse before reading a huge file into memory
   const size = statSync(path).size;
   if (size > MAX_BYTES) throw new UnreadableDocumentError('too_large', `文件过大（${(size / 1048576).toFixed(1)} MB）`);
   return analyse({ bytes: readFileSync(path), file: basename(path), mediaType: MEDIA_BY_EXT[extname(path).toLowerCase()] });
@@ -39,7 +40,12 @@ export async function parseCommand(args: string[]): Promise<number> {
       if (!json) process.stdout.write(summary(report) + '\n');
     } catch (err) {
       failed++;
-      const reason = err instanceof UnreadableDocumentError ? err.message : (err as NodeJS.ErrnoException).code === 'ENOENT' ? '文件不存在' : String((err as Error).message ?? err);
+      const code = (err as NodeJS.ErrnoException).code;
+      const reason =
+        err instanceof UnreadableDocumentError ? err.message
+        : code === 'ENOENT' ? '文件不存在'
+        : code === 'EISDIR' ? '这是目录'
+        : `解析失败（内部错误：${(err as Error).message ?? String(err)}）`;
       process.stderr.write(`无法读取 ${file}：${reason}\n`);
     }
   }

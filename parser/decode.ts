@@ -3,7 +3,7 @@
 
 export class UnreadableDocumentError extends Error {
   constructor(
-    readonly code: 'empty' | 'too_large' | 'binary' | 'unsupported_form',
+    readonly code: 'empty' | 'too_large' | 'binary' | 'unsupported_form' | 'malformed',
     message: string,
   ) {
     super(message);
@@ -42,9 +42,14 @@ export function decodeText(bytes: Uint8Array): string {
   else if (startsWith(bytes, [0xfe, 0xff])) text = new TextDecoder('utf-16be').decode(bytes.subarray(2));
   else {
     try {
-      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     } catch {
-      text = new TextDecoder('gb18030').decode(bytes);
+      // A stray byte in a UTF-8 file must not turn it into GB18030 mojibake: keep UTF-8
+      // when it explains all but a handful of bytes.
+      const lenient = new TextDecoder('utf-8').decode(bytes);
+      let bad = 0;
+      for (let i = 0; i < lenient.length; i++) if (lenient.charCodeAt(i) === 0xfffd) bad++;
+      text = bad <= Math.max(2, lenient.length / 2000) ? lenient : new TextDecoder('gb18030').decode(bytes);
     }
   }
   // Control characters other than layout whitespace mean this is not text.
@@ -59,6 +64,32 @@ export function decodeText(bytes: Uint8Array): string {
   }
   if (text.trim() === '') throw new UnreadableDocumentError('empty', '文件没有文字内容');
   return text;
+}
+
+/** Elements whose end tag is optional, or that have none: they do not nest in practice. */
+const NO_NESTING = new Set('p li td th tr dt dd option optgroup thead tbody tfoot colgroup caption html head body br hr img input meta link area base col embed param source track wbr rb rt rp'.split(' '));
+/** Real pages nest a few dozen elements deep; HTML parsers slow to a crawl on hundreds of thousands. */
+export const MAX_HTML_DEPTH = 5_000;
+
+const isNameChar = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+
+/** Refuses HTML nested beyond MAX_HTML_DEPTH, by a linear scan of its tags before any parsing. */
+export function checkHtmlNesting(html: string): void {
+  let depth = 0;
+  for (let i = html.indexOf('<'); i >= 0; i = html.indexOf('<', i + 1)) {
+    let j = i + 1;
+    const closing = html.charCodeAt(j) === 47; // '/'
+    if (closing) j++;
+    const from = j;
+    while (j < html.length && isNameChar(html.charCodeAt(j))) j++;
+    if (j === from) continue;
+    if (NO_NESTING.has(html.slice(from, j).toLowerCase())) continue;
+    const end = html.indexOf('>', j);
+    if (end < 0) break;
+    if (html.charCodeAt(end - 1) === 47) continue; // self-closing
+    depth += closing ? -1 : 1;
+    if (depth > MAX_HTML_DEPTH) throw new UnreadableDocumentError('malformed', `HTML 元素嵌套超过 ${MAX_HTML_DEPTH} 层，不是正常网页`);
+  }
 }
 
 export function looksLikeHtml(text: string, mediaType?: string): boolean {

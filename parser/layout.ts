@@ -226,12 +226,25 @@ export const S2_FORMAT_MARKERS: Record<Format, RegExp> = {
 export const SECTION_NUMERALS = ['一', '二', '三', '四', '五', '六'] as const;
 export type SectionNumeral = (typeof SECTION_NUMERALS)[number];
 
-/** Section headings: the distinctive end of each heading as printed. */
+/**
+ * Section headings, matched on the heading text without its numbering: the distinctive
+ * end of each (wording varies a little in the wild).
+ */
 export const SECTION_HEADINGS: Record<SectionNumeral, RegExp> = {
-  一: /总体情况$/,
+  一: /(?:总体|基本)情况$/,
   二: /主动公开政府信息(?:的)?情况$/,
   三: /收到和处理政府信息公开申请(?:的)?情况$/,
-  四: /行政复议[、，,和及与]?(?:提起)?行政诉讼(?:的)?情况$/,
-  五: /(?:存在的?)?(?:主要)?问题(?:及|和|与)?(?:其?改进|整改)(?:情况|措施|方向)?$/,
+  四: /行政复议[、，,和及与]?(?:提起)?(?:行政)?诉讼(?:的)?情况$/,
+  五: /^(?:工作中)?(?:存在的?)?(?:主要)?问题(?:及|和|与|以及)[\u4e00-\u9fff]{0,12}$/,
   六: /其他需要报告的?事项$/,
+};
+
+/** The official wordings, for headings run into surrounding text on one line. */
+export const SECTION_HEADINGS_INLINE: Record<SectionNumeral, string> = {
+  一: '总体情况',
+  二: '主动公开政府信息(?:的)?情况',
+  三: '收到和处理政府信息公开申请(?:的)?情况',
+  四: '[\u4e00-\u9fff]{0,8}?行政复议[、，,和及与]?(?:提起)?(?:行政)?诉讼(?:的)?情况',
+  五: '存在的?主要问题(?:及|和)(?:改进|整改)(?:情况|措施)',
+  六: '其他需要报告的?事项',
 };

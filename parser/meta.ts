@@ -31,15 +31,15 @@ function isTitle(s: string): boolean {
 }
 
 /**
- * The title printed at the head of the report: the first line that ends a report title,
- * joined with as few lines before it as make a whole title (a title broken over up to
- * three lines); else the page's own title fields, best first.
+ * The title printed at the head of the report, searched in lines [start, before): the
+ * first line that ends a report title, joined with as few lines before it as make a whole
+ * title (a title broken over up to three lines); else the page's own title fields, best first.
  */
-export function findTitle(lines: Line[], before: number, hints: Array<string | null | undefined>): TitleFound | null {
-  const limit = Math.min(before, 60);
-  for (let j = 0; j < limit; j++) {
+export function findTitle(lines: Line[], start: number, before: number, hints: Array<string | null | undefined>): TitleFound | null {
+  const limit = Math.min(before, start + 60);
+  for (let j = start; j < limit; j++) {
     let joined = '';
-    for (let k = 0; k < 3 && j - k >= 0; k++) {
+    for (let k = 0; k < 3 && j - k >= start; k++) {
       const part = lineText(lines[j - k]!);
       if (!part) break;
       joined = clean(part + joined);
@@ -95,10 +95,19 @@ export function openingYear(text: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-/** The year of a § 六 fee statement ("2024年我单位未收取…处理费"). */
+const FEE_VERB = /未收取|没有收取|不收取|未产生|没有产生|收取/g;
+/** A year that is part of a date (2021年1月1日) or of a document number (〔2020〕) is not the report's. */
+const LONE_YEAR = /((?:19|20)\d{2})年(?!\d{1,2}月)/g;
+
+/** The year of a § 六 fee statement ("2024年我单位未收取…处理费"): the year nearest before the verb. */
 export function feeStatementYear(text: string): number | null {
-  const m = /((?:19|20)\d{2})年(?:度)?[^。；〕\]]{0,24}?(?:未收取|没有收取|不收取|未产生|没有产生|收取)/.exec(
-    toHalfWidth(text).replace(/\s+/g, ''),
-  );
-  return m ? Number(m[1]) : null;
+  const t = chineseYears(toHalfWidth(text)).replace(/\s+/g, '');
+  for (const verb of t.matchAll(FEE_VERB)) {
+    const sentenceStart = Math.max(t.lastIndexOf('。', verb.index! - 1), t.lastIndexOf('；', verb.index! - 1)) + 1;
+    const clause = t.slice(sentenceStart, verb.index!);
+    const years = [...clause.matchAll(LONE_YEAR)];
+    const last = years[years.length - 1];
+    if (last && clause.length - last.index! <= 30) return Number(last[1]);
+  }
+  return null;
 }

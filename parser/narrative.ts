@@ -57,25 +57,27 @@ export interface StatedFigure {
   evidence: Evidence;
 }
 
-/** Requests of other kinds (review, litigation, complaints) that a sentence about 申请 may concern. */
-const OTHER_REQUESTS = /复议|诉讼|投诉|举报|信访/;
+/** Requests of other kinds (licensing, review, litigation, complaints) a sentence about 申请 may concern. */
+const OTHER_REQUESTS = /复议|诉讼|投诉|举报|信访|许可|审批|结转|上年/;
 
 const PATTERNS: Record<string, Pattern[]> = {
   'text.proactive_items': [
     { re: /(?:公开|发布|更新)[^。；]{0,40}?信息(?:共计|合计|累计|总计|共|达)?(\d[\d,]*)条/g },
   ],
+  // 申请 never followed by 人 (申请人 is the applicant); counted in 件 only ("15个工作日" is no count)
   'text.requests_received': [
-    { re: /(?:未|没有|无)(?:收到|受理|接到)([^。；]{0,30}?)申请/g, value: 0 },
-    // counted in 件 only: "收到的申请均在15个工作日内答复" states no count
-    { re: /(?:收到|受理|接到|新收)([^。；\d]{0,24}?)申请[^。；\d]{0,10}?(\d+)件/g },
-    { re: /(?:收到|受理|接到|新收)([^。；\d]{0,6}?)(\d+)件[^。；\d]{0,12}?申请/g },
+    { re: /(?:未|没有|无)(?:收到|受理|接到)([^。；]{0,30}?)申请(?!人)/g, value: 0 },
+    { re: /(?:收到|受理|接到|新收)([^。；\d]{0,24}?申请(?!人)[^。；\d]{0,10}?)(\d+)件/g },
+    { re: /(?:收到|受理|接到|新收)([^。；\d]{0,6}?)(\d+)件([^。；\d]{0,12}?)申请(?!人)/g },
   ],
   'text.requests_closed': [{ re: /办结([^。；\d]{0,12}?)(\d+)件/g }],
   'text.review_cases': [{ re: /行政复议(?:案件|申请)?(?:共计|共)?(\d+)(?:件|起|宗)/g }],
   'text.suit_cases': [{ re: /行政诉讼(?:案件)?(?:共计|共)?(\d+)(?:件|起|宗)/g }],
 };
 
-/** Figures about review and litigation count only where the sentence is about disclosure. */
+/** Counts of disclosure requests: the words around the count say what was requested. */
+const ABOUT_REQUESTS = new Set(['text.requests_received', 'text.requests_closed']);
+/** Figures about review and litigation count only after the sentence has said it concerns disclosure. */
 const NEEDS_DISCLOSURE = new Set(['text.review_cases', 'text.suit_cases']);
 
 /**
@@ -92,10 +94,15 @@ export function statedFigures(flat: FlatText, keys: string[], warnings: string[]
         const at = m.index!;
         const sentenceStart = Math.max(flat.text.lastIndexOf('。', at - 1), flat.text.lastIndexOf('；', at - 1)) + 1;
         if (flat.text.slice(sentenceStart, at).includes('其中')) continue;
-        // a span between the verb and 申请 that names another kind of request (行政复议申请…)
-        if (key !== 'text.proactive_items' && !NEEDS_DISCLOSURE.has(key) && OTHER_REQUESTS.test(m[1] ?? '')) continue;
-        if (NEEDS_DISCLOSURE.has(key) && !/信息公开/.test(sentenceAround(flat.text, at, at + m[0].length))) continue;
-        const printedNumber = m[m.length - 1];
+        if (ABOUT_REQUESTS.has(key)) {
+          // the words between verb and 申请 must not name another kind of request, and a
+          // count must say it is about disclosure (公开) unless it is the bare "收到申请N件"
+          const span = m.slice(1).filter((g) => g !== undefined && !/^\d+$/.test(g)).join('');
+          if (OTHER_REQUESTS.test(span)) continue;
+          if (p.value === undefined && span.replace(/申请/g, '').length > 2 && !/公开/.test(span)) continue;
+        }
+        if (NEEDS_DISCLOSURE.has(key) && !/信息公开/.test(flat.text.slice(sentenceStart, at))) continue;
+        const printedNumber = m.slice(1).find((g) => g !== undefined && /^\d[\d,]*$/.test(g));
         const value = p.value ?? Number(printedNumber!.replace(/,/g, ''));
         hits.push({ value, at, end: at + m[0].length });
       }

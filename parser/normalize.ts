@@ -4,16 +4,13 @@
 // Traditional forms (and a few look-alikes) that appear in the official labels. Kept to
 // characters of the report's own vocabulary so that narrative text is not rewritten.
 const TRADITIONAL =
-  '郟郏處处開开請请數数總总計计結结轉转與与決决訴诉訟讼議议復复審审維维糾纠資资機机關关構构組组織织業业會会務务國国險险護护權权內内過过執执詢询現现製制補补確确認认費费繳缴規规範范許许罰罚強强額额廢废發发實实報报區区縣县鄉乡鎮镇辦办體体況况問问題题進进項项條条於于屬属應应對对為为門门網网頁页類类統统員员單单導导簡简細细範范書书據据當当護护雙双歲岁產产';
+  '郟郏處处開开請请數数總总計计結结轉转與与決决訴诉訟讼議议復复審审維维糾纠資资機机關关構构組组織织業业會会務务國国險险護护權权內内過过執执詢询現现製制補补確确認认費费繳缴規规範范許许罰罚強强額额廢废發发實实報报區区縣县鄉乡鎮镇辦办體体況况問问題题進进項项條条於于屬属應应對对為为門门網网頁页類类統统員员單单導导簡简細细書书據据當当雙双歲岁產产';
 const TRAD_MAP = new Map<string, string>();
 for (let i = 0; i + 1 < TRADITIONAL.length; i += 2) TRAD_MAP.set(TRADITIONAL[i]!, TRADITIONAL[i + 1]!);
 const TRAD_RE = new RegExp(`[${[...TRAD_MAP.keys()].join('')}]`, 'g');
 
-/** Place names commonly mangled by OCR or typing, mapped to their official form. */
-const PLACE_SLIPS: [RegExp, string][] = [
-  [/郟/g, '郏'],
-  [/沐阳/g, '沭阳'],
-];
+/** Place names commonly mangled by OCR or typing (traditional forms are handled above). */
+const PLACE_SLIPS: [RegExp, string][] = [[/沐阳/g, '沭阳']];
 
 /** Full-width ASCII (digits, letters, punctuation) to half-width; ideographic space to space. */
 const FULL_WIDTH = /[\uff01-\uff5e]/g;
@@ -54,9 +51,4 @@ export function tidy(s: string): string {
     .replace(/(?<=[\u3000-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u9fff\uff00-\uffef\d])/g, '')
     .replace(/(?<=\d)\s+(?=[\u3000-\u9fff\uff00-\uffef])/g, '')
     .trim();
-}
-
-const CJK = /[\u4e00-\u9fff]/;
-export function isCjk(ch: string | undefined): boolean {
-  return ch !== undefined && CJK.test(ch);
 }

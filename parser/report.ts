@@ -1,13 +1,14 @@
 // One document in, one canonical report out (report-json.md). `parseLines` is the entry
 // point for every extractor: whatever reads PDF geometry, DOCX or OCR hands over lines.
 import { createHash } from 'node:crypto';
-import { decodeText, looksLikeHtml } from './decode.js';
+import { checkHtmlNesting, decodeText, looksLikeHtml } from './decode.js';
 import { htmlToLines } from './html-lines.js';
 import { SECTION_NUMERALS, type Format } from './layout.js';
 import { agencyFromTitle, findTitle, yearOf, periodYear, openingYear } from './meta.js';
 import { flatten, statedFigures } from './narrative.js';
 import { findSections, lineText, splitInlineHeadings, type SectionSpan } from './sections.js';
 import { readS2, readS3, readS4, type Figures } from './tables.js';
+import { isProse } from './table-reader.js';
 import { textToLines } from './text-lines.js';
 import type { DocumentInput, DocumentMeta, Line, ParsedReport, TableId, TableStatus } from './types.js';
 import { PARSER } from './version.js';
@@ -21,7 +22,8 @@ export interface LinesInput {
   titleHints?: Array<string | null | undefined>;
 }
 
-const MAX_NARRATIVE = 20000;
+/** Narrative kept per section; a whole § 一 of any real report fits. */
+const MAX_NARRATIVE = 100_000;
 
 function narrativeOf(lines: Line[], proseOnly: boolean): string {
   const parts: string[] = [];
@@ -67,11 +69,13 @@ export function parseLines(input: LinesInput): ParsedReport {
   const body = (s: SectionSpan | undefined) => (s ? lines.slice(s.start + 1, s.end) : []);
   const firstHeading = sections[0]?.start ?? to;
 
-  const title = findTitle(lines, firstHeading, input.titleHints ?? []);
+  // the content block first, then the page's own title fields, and only then the page
+  // around the block (where menus and sidebars list other reports' titles)
+  const title = findTitle(lines, from, firstHeading, input.titleHints ?? []) ?? findTitle(lines, 0, from, []);
   const fig: Figures = { values: {}, units: {}, missing: [], evidence: {}, warnings };
 
   const tables: Record<TableId, TableStatus> = { s2: 'absent', s3: 'absent', s4: 'absent' };
-  const s2 = sec['二'] ? readS2(body(sec['二']), fig) : null;
+  let s2 = sec['二'] ? readS2(body(sec['二']), fig) : null;
   if (s2) tables.s2 = s2.status;
   if (!sec['三']) warnings.push('未找到第三部分标题，按行标签在全文中查找申请情况表');
   const s3 = readS3(sec['三'] ? body(sec['三']) : lines.slice(from, to), fig);
@@ -80,6 +84,25 @@ export function parseLines(input: LinesInput): ParsedReport {
   for (const t of ['s2', 's3', 's4'] as const) {
     if (tables[t] === 'doubtful') warnings.push(`表 ${t} 读取存疑，依赖该表的检查不予执行`);
   }
+
+  // § 二 under a heading the parser does not know: its table is sought before § 三
+  if (!s2 && sec['三']) {
+    const prev = sections.filter((x) => x.start < sec['三']!.start).pop();
+    const region = lines.slice(prev ? prev.start + 1 : from, sec['三'].start);
+    const probe: Figures = { values: {}, units: {}, missing: [], evidence: {}, warnings: [] };
+    const found = readS2(region, probe);
+    if (found.status === 'ok') {
+      Object.assign(fig.values, probe.values);
+      Object.assign(fig.units, probe.units);
+      Object.assign(fig.evidence, probe.evidence);
+      fig.missing.push(...probe.missing);
+      warnings.push('未识别第二部分标题，主动公开情况表按行标签读取', ...probe.warnings);
+      tables.s2 = 'ok';
+      s2 = found;
+    }
+  }
+  const unrecognised = unrecognisedSections(lines, sections, from, to, title?.endLine ?? -1, tables);
+  if (unrecognised.length) warnings.push(`未能识别标题的章节：${unrecognised.map((n) => `第${n}部分`).join('、')}（内容似乎存在）`);
 
   const narrative: Record<string, string> = {};
   const preamble = lines.slice(Math.max((title?.endLine ?? -1) + 1, from), firstHeading);
@@ -139,10 +162,61 @@ export function parseLines(input: LinesInput): ParsedReport {
     evidence: fig.evidence,
     ...(Object.keys(fig.units).length ? { units: fig.units } : {}),
     tables,
+    unrecognisedSections: unrecognised,
+    layout: { s2: s2?.format ?? null, s3: s3.format, s3Columns: s3.columns ?? null },
     findings: [],
     notChecked: [],
     warnings,
   };
+}
+
+const PROSE_ENOUGH = 40;
+const S4_HEADER = /结果维持|尚未审结|复议后起诉|未经复议直接起诉/;
+
+function proseLength(lines: Line[]): number {
+  let n = 0;
+  for (const l of lines) {
+    const t = lineText(l);
+    if (isProse(t)) n += t.length;
+  }
+  return n;
+}
+
+/**
+ * Sections whose heading was not recognised although their content is evidently there:
+ * a parser doubt, never a missing section.
+ */
+function unrecognisedSections(
+  lines: Line[],
+  sections: SectionSpan[],
+  from: number,
+  to: number,
+  titleEnd: number,
+  tables: Record<TableId, TableStatus>,
+): string[] {
+  const found = new Set(sections.map((s) => s.numeral as string));
+  const out: string[] = [];
+  const bodyOf = (n: string) => {
+    const s = sections.find((x) => x.numeral === n);
+    return s ? lines.slice(s.start + 1, s.end) : [];
+  };
+  const before = (n: string) => {
+    const k = SECTION_NUMERALS.indexOf(n as never);
+    return sections.filter((s) => SECTION_NUMERALS.indexOf(s.numeral) < k).pop();
+  };
+  for (const n of SECTION_NUMERALS) {
+    if (found.has(n)) continue;
+    const prev = before(n);
+    const prevBody = prev ? bodyOf(prev.numeral) : lines.slice(Math.max(titleEnd + 1, from), sections[0]?.start ?? to);
+    let there = false;
+    if (n === '二') there = tables.s2 !== 'absent';
+    else if (n === '三') there = tables.s3 !== 'absent';
+    else if (n === '四') there = prevBody.some((l) => S4_HEADER.test(lineText(l)));
+    else if (n === '六') there = /处理费|收费|其他需要报告/.test(prevBody.map(lineText).join(''));
+    else there = proseLength(prevBody) >= PROSE_ENOUGH && (n === '一' || ['二', '三', '四'].includes(prev?.numeral ?? ''));
+    if (there) out.push(n);
+  }
+  return out;
 }
 
 export function sha256(bytes: Uint8Array): string {
@@ -162,8 +236,11 @@ export function parseDocument(input: DocumentInput): ParsedReport {
     sha256: sha256(input.bytes),
   };
   if (html) {
+    checkHtmlNesting(text);
     const h = htmlToLines(text);
-    return parseLines({ lines: h.lines, blocks: h.blocks, meta, titleHints: [h.meta.ArticleTitle, h.h1, input.pageTitle, h.titleTag] });
+    const report = parseLines({ lines: h.lines, blocks: h.blocks, meta, titleHints: [h.meta.ArticleTitle, h.h1, input.pageTitle, h.titleTag] });
+    report.warnings.unshift(...h.warnings);
+    return report;
   }
   return parseLines({ lines: textToLines(text), meta, titleHints: [input.pageTitle] });
 }

@@ -43,10 +43,20 @@ export function isProse(text: string): boolean {
   return /[。；]/.test(text) || (text.length > 40 && /[，,]/.test(text) && !/区分处理|逾期|行政机关/.test(text));
 }
 
-/** Tokens of a region, with each text token's place in the concatenated label text. */
-export function tokenize(lines: Line[]): { tokens: Token[]; flat: string } {
+/** A table region holding more tokens than this is not one of the report's tables. */
+export const MAX_TOKENS = 20_000;
+/** A line longer than this is no table row (one seen in the wild held millions of numbers). */
+const MAX_CELL_TEXT = 100_000;
+
+/**
+ * Tokens of a region, with each text token's place in the concatenated label text.
+ * `truncated`: the region held more than MAX_TOKENS and was cut short.
+ */
+export function tokenize(lines: Line[]): { tokens: Token[]; flat: string; truncated: boolean } {
   const tokens: Token[] = [];
+  let truncated = false;
   lines.forEach((line, li) => {
+    if (truncated || tokens.length > MAX_TOKENS || line.cells.some((c) => c.text.length > MAX_CELL_TEXT)) return void (truncated = true);
     if (line.kind === 'row') {
       const reads = line.cells.map((c) => readCell(c.text));
       let lastText = -1;
@@ -85,7 +95,7 @@ export function tokenize(lines: Line[]): { tokens: Token[]; flat: string } {
     if (t.kind === 'text') flat += t.norm;
     t.flat1 = flat.length;
   }
-  return { tokens, flat };
+  return { tokens, flat, truncated };
 }
 
 export interface Anchor {
@@ -189,6 +199,17 @@ export interface TableRead {
   anchors: Anchor[];
 }
 
+/** Below this a cell's extraction confidence (OCR) makes its table doubtful. */
+export const LOW_CONFIDENCE = 0.6;
+
+/**
+ * A run 1 2 3 … k (k ≥ 5) is a header row numbering the columns: no row of these tables
+ * can hold it (its total would not add up).
+ */
+function isColumnNumbering(run: Token[]): boolean {
+  return run.length >= 5 && run.every((t, i) => t.value!.semantics === 'number' && t.value!.value === i + 1);
+}
+
 /** Trim the blank cells a grid row carries around its values down to `need` cells. */
 function trimRun(run: Token[], need: number): { cells: Token[]; ambiguous: boolean } {
   if (!run[0]?.grid) return { cells: run, ambiguous: false };
@@ -249,60 +270,91 @@ export function readRows(
   // Empty cells only mean "left blank" on the label's own row; elsewhere they are the
   // padding of header rows.
   const allBlank = (r: Token[]) => r.every((t) => t.value!.semantics === 'blank');
+  let columnNumbers = 0;
+  const usable = (r: Token[], labelLine: number) => {
+    if (allBlank(r) && r[0]!.line !== labelLine) return false;
+    if (isColumnNumbering(r)) {
+      columnNumbers++;
+      return false;
+    }
+    return true;
+  };
   const values: Token[][] = anchors.map((an, i) => {
     const out: Token[] = [];
     const labelLine = tokens[an.at]!.line;
     for (const r of slots[i]!) {
-      if (allBlank(r) && r[0]!.line !== labelLine) continue;
+      if (!usable(r, labelLine)) continue;
       const { cells, ambiguous } = trimRun(r, need(an.spec));
       if (ambiguous) {
         warnings.push(`${name}：“${an.spec.label}”一行的空白单元格位置不确定`);
         doubtful = true;
       }
-      out.push(...cells);
+      for (const c of cells) out.push(c);
     }
     return out;
   });
-  const preValues = pre.filter((r) => !allBlank(r)).flat();
+  const preValues: Token[] = [];
+  for (const r of pre) if (usable(r, -1)) for (const t of r) preValues.push(t);
+  if (columnNumbers) warnings.push(`${name}：${columnNumbers} 行列序号（1 2 3 …）不是数据，已忽略`);
 
   // A row whose values were printed before (or after) its label: take them from a
-  // neighbouring slot that holds exactly one row too many.
+  // neighbouring slot that holds exactly one row too many. The move stands as read only
+  // when the moved values sit on lines of their own; otherwise the table is doubtful.
+  const ownLines = (kept: Token[], moved: Token[]) => {
+    const lines = new Set(kept.map((t) => t.line));
+    return moved.every((t) => !lines.has(t.line));
+  };
   anchors.forEach((an, i) => {
     const n = need(an.spec);
     if (an.spec.group || values[i]!.length !== 0) return;
     const prevVals = i === 0 ? preValues : values[i - 1]!;
     const prevNeed = i === 0 ? 0 : anchors[i - 1]!.spec.group ? 0 : need(anchors[i - 1]!.spec);
+    const next = i + 1 < anchors.length ? values[i + 1]! : null;
+    let moved: Token[] | null = null;
+    let kept: Token[] = [];
     if (prevVals.length === prevNeed + n) {
-      values[i] = prevVals.splice(prevVals.length - n, n);
+      moved = prevVals.splice(prevVals.length - n, n);
+      kept = prevVals;
       warnings.push(`${name}：“${an.spec.label}”的数值印在标签之前，已按位置归入该行`);
-      return;
-    }
-    const next = values[i + 1];
-    if (next && i + 1 < anchors.length && next.length === need(anchors[i + 1]!.spec) + n) {
-      values[i] = next.splice(0, n);
+    } else if (next && next.length === need(anchors[i + 1]!.spec) + n) {
+      moved = next.splice(0, n);
+      kept = next;
       warnings.push(`${name}：“${an.spec.label}”的数值印在下一行标签之后，已按位置归入该行`);
     }
+    if (!moved) return;
+    values[i] = moved;
+    // before the first label there is no row of the table to prove the move against
+    if (i === 0 || !ownLines(kept, moved)) doubtful = true;
   });
 
   const rows = new Map<string, RowRead>();
   anchors.forEach((an, i) => {
     const n = need(an.spec);
     let vals = values[i]!;
-    // the final row of the layout may be followed by figures of whatever comes next
+    // The final row of the layout may be followed by figures of whatever comes next; its
+    // own are those printed on its label's line.
     const last = i === anchors.length - 1 && an.spec === specs[specs.length - 1];
     if (last && vals.length > n) {
+      const labelLine = tokens[an.at]!.line;
       warnings.push(`${name}：“${an.spec.label}”之后多出 ${vals.length - n} 个数值，已忽略`);
+      if (!vals.slice(0, n).every((t) => t.line === labelLine)) doubtful = true;
       vals = vals.slice(0, n);
     }
-    if (an.spec.group && vals.length === 0) return;
+    // a group heading row printed without figures is no subtotal row
+    if (an.spec.group && (vals.length === 0 || allBlank(vals))) return;
     if (vals.length !== n) {
       warnings.push(`${name}：“${an.spec.label}”一行读到 ${vals.length} 个数值，应为 ${n} 个`);
       doubtful = true;
       return;
     }
+    const unsure = vals.filter((t) => (t.cell.confidence ?? 1) < LOW_CONFIDENCE);
+    if (unsure.length) {
+      warnings.push(`${name}：“${an.spec.label}”一行有 ${unsure.length} 个数值识别置信度低`);
+      doubtful = true;
+    }
     rows.set(an.spec.key, { spec: an.spec, anchor: an, cells: vals });
   });
   const preNumbers = preValues.filter((t) => t.value!.semantics === 'number').length;
-  if (preNumbers) warnings.push(`${name}：第一行标签之前有 ${preNumbers} 个数字未归入任何行（如列序号），已忽略`);
+  if (preNumbers) warnings.push(`${name}：第一行标签之前有 ${preNumbers} 个数字未归入任何行，已忽略`);
   return { rows, warnings, doubtful, anchors };
 }

@@ -10,7 +10,7 @@ import {
   type RowSpec,
 } from './layout.js';
 import { lineText } from './sections.js';
-import { readRows, tokenize, type RowRead, type Token } from './table-reader.js';
+import { MAX_TOKENS, readRows, tokenize, type RowRead, type Token } from './table-reader.js';
 import type { Evidence, Line, TableStatus } from './types.js';
 
 export interface Figures {
@@ -24,6 +24,8 @@ export interface Figures {
 export interface TableResult {
   status: TableStatus;
   format: Format | null;
+  /** § 三: column keys in printed order */
+  columns?: string[];
 }
 
 const MAX_EVIDENCE_TEXT = 240;
@@ -69,19 +71,33 @@ function recordRow(fig: Figures, lines: Line[], tokens: Token[], row: RowRead, c
   });
 }
 
-/** § 三 columns as printed: with the 法人或其他组织 小计 column where the header has one. */
-function s3Columns(headerFlat: string): ColumnSpec[] {
+/**
+ * § 三 columns as printed: with the 法人或其他组织 小计 column where the header has one,
+ * placed where the header prints it (before 商业企业 or after 其他); `null` when the header
+ * does not show where.
+ */
+function s3Columns(headerFlat: string): ColumnSpec[] | null {
   const at = headerFlat.indexOf('小计');
   if (at < 0) return S3_COLUMNS;
+  const commercial = headerFlat.indexOf('商业');
+  const legal = headerFlat.indexOf('法律服务');
+  let place: number;
+  if (commercial >= 0 && at < commercial) place = 1;
+  else if (legal >= 0 && at > legal) place = 6;
+  else return null;
   const cols = S3_COLUMNS.slice();
-  const subtotal = { key: 'subtotal', label: '法人或其他组织小计' };
-  const commercial = headerFlat.indexOf('商业企业');
-  cols.splice(commercial >= 0 && at < commercial ? 1 : 6, 0, subtotal);
+  cols.splice(place, 0, { key: 'subtotal', label: '法人或其他组织小计' });
   return cols;
 }
 
+function tooLarge(name: string, fig: Figures): TableResult {
+  fig.warnings.push(`${name}：表格区域超过 ${MAX_TOKENS} 个单元，不予读取`);
+  return { status: 'doubtful', format: null };
+}
+
 export function readS3(lines: Line[], fig: Figures): TableResult {
-  const { tokens, flat } = tokenize(lines);
+  const { tokens, flat, truncated } = tokenize(lines);
+  if (truncated) return tooLarge('§ 三', fig);
   if (!/本年新收|上年结转/.test(flat) && !/结转下年/.test(flat)) return { status: 'absent', format: null };
   let format: Format = '2021';
   let known = true;
@@ -93,16 +109,24 @@ export function readS3(lines: Line[], fig: Figures): TableResult {
     }
   }
   const newAt = flat.search(/本年新收/);
-  const columns = s3Columns(newAt >= 0 ? flat.slice(0, newAt) : '');
-  if (columns.length !== S3_COLUMNS.length) fig.warnings.push('§ 三：表中有“法人或其他组织”小计列');
-  const read = readRows(tokens, flat, S3_ROWS[format], () => columns.length, '§ 三');
+  let columns = s3Columns(newAt >= 0 ? flat.slice(0, newAt) : '');
+  let doubtful = false;
+  if (!columns) {
+    fig.warnings.push('§ 三：表头有“小计”列，但看不出它的位置');
+    doubtful = true;
+    columns = [...S3_COLUMNS.slice(0, 6), { key: 'subtotal', label: '法人或其他组织小计' }, S3_COLUMNS[6]!];
+  } else if (columns.length !== S3_COLUMNS.length) fig.warnings.push('§ 三：表中有“法人或其他组织”小计列');
+  const cols = columns;
+  const read = readRows(tokens, flat, S3_ROWS[format], () => cols.length, '§ 三');
   fig.warnings.push(...read.warnings);
-  for (const row of read.rows.values()) recordRow(fig, lines, tokens, row, columns);
-  return { status: read.doubtful ? 'doubtful' : 'ok', format: known ? format : null };
+  // where the columns are unknown no figure is placed under a key
+  if (!doubtful) for (const row of read.rows.values()) recordRow(fig, lines, tokens, row, cols);
+  return { status: read.doubtful || doubtful ? 'doubtful' : 'ok', format: known ? format : null, columns: cols.map((c) => c.key) };
 }
 
 export function readS2(lines: Line[], fig: Figures): TableResult {
-  const { tokens, flat } = tokenize(lines);
+  const { tokens, flat, truncated } = tokenize(lines);
+  if (truncated) return tooLarge('§ 二', fig);
   const is2021 = S2_FORMAT_MARKERS['2021'].test(flat);
   const is2019 = S2_FORMAT_MARKERS['2019'].test(flat);
   let format: Format = '2021';
@@ -127,7 +151,8 @@ export function readS2(lines: Line[], fig: Figures): TableResult {
 
 /** § 四 is 15 figures in fixed order, usually one row under a three-row header. */
 export function readS4(lines: Line[], fig: Figures): TableResult {
-  const { tokens } = tokenize(lines);
+  const { tokens, truncated } = tokenize(lines);
+  if (truncated) return tooLarge('§ 四', fig);
   const rows: Token[][] = [];
   for (const t of tokens) {
     // the table ends where prose begins (a § 五 heading the parser did not recognise)

@@ -97,6 +97,10 @@ export interface ParsedReport {
   /** the unit printed for a value where it differs from the one the format fixes */
   units?: Record<string, string>;
   tables: Record<TableId, TableStatus>;
+  /** sections whose heading was not recognised although their content appears to be there */
+  unrecognisedSections: string[];
+  /** the layout each table was printed in, and § 三's columns in printed order */
+  layout: { s2: '2021' | '2019' | null; s3: '2021' | '2019' | null; s3Columns: string[] | null };
   findings: Finding[];
   notChecked: NotChecked[];
   warnings: string[];

@@ -18,11 +18,16 @@ const DASH = /^[-—–―─－~～…]+$/;
 const SLASH = /^[/／\\]$/;
 const WITH_UNIT = /^(.*?\d)(万元|元|件|个|条|项|次)$/;
 
-/** Classify printed cell text; `null` when it is not a value at all (a label). */
 const PLAIN_INTEGER = /^\d{1,15}$/;
+/** Two numbers in one cell ("30 5", a converter's merge): not a value that can be read. */
+const TWO_NUMBERS = /\d[\s\u3000]+[+-]?\d/;
+/** 2019 layout 本年增/减 printed in words: 增加4, 减少4. */
+const CHANGE_WORDS = /^(增加|增|减少|减)(\d+)$/;
 
+/** Classify printed cell text; `null` when it is not a value at all (a label, or unreadable). */
 export function readCell(printed: string): CellValue | null {
   if (PLAIN_INTEGER.test(printed)) return { semantics: 'number', value: Number(printed), decimals: 0 };
+  if (TWO_NUMBERS.test(toHalfWidth(printed))) return null;
   const t = toHalfWidth(printed).replace(/\s+/g, '').replace(/，/g, ',');
   if (t === '') return { semantics: 'blank', value: null, decimals: 0 };
   let num = t;
@@ -31,6 +36,8 @@ export function readCell(printed: string): CellValue | null {
     const dot = num.indexOf('.');
     return { semantics: 'number', value: Number(num), decimals: dot < 0 ? 0 : num.length - dot - 1 };
   }
+  const change = CHANGE_WORDS.exec(t);
+  if (change) return { semantics: 'number', value: (change[1]!.startsWith('减') ? -1 : 1) * Number(change[2]), decimals: 0 };
   const unit = WITH_UNIT.exec(t);
   if (unit) {
     const inner = readCell(unit[1]!);

@@ -138,6 +138,9 @@ describe('narrative figures that are not about disclosure requests', () => {
     ['本年度未收到涉及政府信息公开的行政复议申请。', undefined],
     ['对收到的申请均在15个工作日内予以答复。', undefined],
     ['全年收到信息公开申请36件，均在法定期限内答复。', 36],
+    ['全年共收到政府信息公开申请三十六件，均已办结，未收到申请人提出的异议。', undefined],
+    ['全年共受理行政许可申请3862件。', undefined],
+    ['全年办结上年结转申请2件。', undefined],
   ])('%s', (sentence, received) => {
     const m = baseModel();
     m.narrative.一 += `\n${sentence}`;
