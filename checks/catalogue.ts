@@ -131,13 +131,13 @@ export const RULES: RuleDef[] = [
     message: '{agency}的年度报告第一部分未提及政务公开考核、社会评议或责任追究',
   },
   {
-    id: 'XY.CARRY', severity: 'error', scope: 'history',
+    id: 'XY.CARRY', severity: 'error', scope: 'history', needs: ['s3'],
     title: '本年上年结转 = 上年结转下年度',
     basis: '连续性',
     message: '本年“上年结转”{column}栏为 {actual}，但上一年度报告“结转下年度继续办理”为 {expected}',
   },
   {
-    id: 'XY.DOC_STOCK', severity: 'warning', scope: 'history',
+    id: 'XY.DOC_STOCK', severity: 'warning', scope: 'history', needs: ['s2'],
     title: '现行有效件数 = 上年现行有效 + 本年制发 − 本年废止',
     basis: '连续性',
     message: '“{row}”现行有效 {actual} 件，按上年现行有效、本年制发和废止推算应为 {expected} 件',

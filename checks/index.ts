@@ -1,15 +1,24 @@
 // Running the catalogue. A rule whose tables were not read with confidence is reported as
-// not checked, with the reason: never passed, never failed.
+// not checked, with the reason: never passed, never failed. One runner serves the three
+// families of checks: one report, two consecutive years, publication.
 import { createHash } from 'node:crypto';
 import { parseDocument } from '../parser/report.js';
 import type { DocumentInput, Finding, NotChecked, ParsedReport } from '../parser/types.js';
-import { RULE_BY_ID, RULES, type RuleDef } from './catalogue.js';
-import { REPORT_CHECKS, type Violation } from './report-rules.js';
+import { RULES, type RuleDef } from './catalogue.js';
+import { HISTORY_CHECKS } from './history-rules.js';
+import { PUBLICATION_CHECKS, type PublicationContext } from './publication-rules.js';
+import { REPORT_CHECKS, type CheckResult, type Violation } from './report-rules.js';
 
 export { RULES, RULE_BY_ID, type RuleDef, type Scope, type Severity } from './catalogue.js';
 export type { Violation, CheckResult } from './report-rules.js';
+export type { PublicationContext } from './publication-rules.js';
 
 const TABLE_NAMES = { s2: '第二部分', s3: '第三部分', s4: '第四部分' } as const;
+
+export interface Checked {
+  findings: Finding[];
+  notChecked: NotChecked[];
+}
 
 /** Stable across re-runs: a reviewer's decision on a finding follows its fingerprint. */
 export function fingerprint(rule: string, agency: string | null, year: number | null, cells: string[]): string {
@@ -20,41 +29,66 @@ export function fillMessage(template: string, params: Record<string, string | nu
   return template.replace(/\{(\w+)\}/g, (_, k: string) => (params[k] === undefined || params[k] === null ? '' : String(params[k])));
 }
 
-/** A finding from a rule's violation; used by single-report and history checks alike. */
-export function toFinding(rule: RuleDef, v: Violation, agency: string | null, year: number | null): Finding {
+/** A finding from a rule's violation. `agencyKey` identifies the agency in the fingerprint. */
+export function toFinding(rule: RuleDef, v: Violation, agencyKey: string | null, year: number | null, agencyName = agencyKey): Finding {
   const actualCells = v.actualCells ?? [];
   const cells = [...v.cells, ...actualCells];
   return {
     rule: rule.id,
-    severity: rule.severity,
+    severity: v.severity ?? rule.severity,
     cells,
     ...(actualCells.length ? { sides: { expected: v.cells, actual: actualCells } } : {}),
     expected: v.expected,
     actual: v.actual,
-    message: fillMessage(rule.message, { expected: v.expected, actual: v.actual, agency, year, ...v.params }),
-    fingerprint: fingerprint(rule.id, agency, year, cells),
+    message: fillMessage(rule.message, { expected: v.expected, actual: v.actual, agency: agencyName, year, ...v.params }),
+    fingerprint: fingerprint(rule.id, agencyKey, year, cells),
   };
 }
 
-export function checkReport(report: ParsedReport): { findings: Finding[]; notChecked: NotChecked[] } {
-  const findings: Finding[] = [];
-  const notChecked: NotChecked[] = [];
+/** Why `rule` cannot run on these reports' tables, or null when it can. */
+function tableDoubt(rule: RuleDef, reports: ParsedReport[]): string | null {
+  const reasons = reports.flatMap((r) =>
+    (rule.needs ?? [])
+      .filter((t) => r.tables[t] !== 'ok')
+      .map((t) => `${reports.length > 1 ? `${r.year}年` : ''}${TABLE_NAMES[t]}表格${r.tables[t] === 'absent' ? '未找到' : '读取存疑'}`),
+  );
+  return reasons.length ? reasons.join('；') : null;
+}
+
+function run(
+  checks: Record<string, () => CheckResult>,
+  reports: ParsedReport[],
+  agencyKey: string | null,
+  year: number | null,
+  agencyName: string | null,
+): Checked {
+  const out: Checked = { findings: [], notChecked: [] };
   for (const rule of RULES) {
-    const check = REPORT_CHECKS[rule.id];
+    const check = checks[rule.id];
     if (!check) continue;
-    const unsure = (rule.needs ?? []).filter((t) => report.tables[t] !== 'ok');
-    if (unsure.length) {
-      notChecked.push({
-        rule: rule.id,
-        reason: unsure.map((t) => `${TABLE_NAMES[t]}表格${report.tables[t] === 'absent' ? '未找到' : '读取存疑'}`).join('；'),
-      });
-      continue;
-    }
-    const result = check(report);
-    if ('notChecked' in result) notChecked.push({ rule: rule.id, reason: result.notChecked });
-    else for (const v of result) findings.push(toFinding(rule, v, report.agency, report.year));
+    const doubt = tableDoubt(rule, reports);
+    const result = doubt ? { notChecked: doubt } : check();
+    if ('notChecked' in result) out.notChecked.push({ rule: rule.id, reason: result.notChecked });
+    else for (const v of result) out.findings.push(toFinding(rule, v, agencyKey, year, agencyName));
   }
-  return { findings, notChecked };
+  return out;
+}
+
+const bind = <C>(checks: Record<string, (...a: C[]) => CheckResult>, ...args: C[]) =>
+  Object.fromEntries(Object.entries(checks).map(([id, f]) => [id, () => f(...args)]));
+
+export function checkReport(report: ParsedReport, agencyKey: string | null = report.agency): Checked {
+  return run(bind(REPORT_CHECKS, report), [report], agencyKey, report.year, report.agency);
+}
+
+/** Checks between a report and the same agency's report for the year before. */
+export function checkHistory(current: ParsedReport, previous: ParsedReport, agencyKey: string): Checked {
+  return run(bind(HISTORY_CHECKS, current, previous), [current, previous], agencyKey, current.year, current.agency);
+}
+
+/** Checks of how and when the report was published. */
+export function checkPublication(ctx: PublicationContext, agencyKey: string): Checked {
+  return run(bind(PUBLICATION_CHECKS, ctx), [], agencyKey, ctx.year, ctx.agency);
 }
 
 /** Parse a text or HTML document and run the single-report checks. */
@@ -62,4 +96,3 @@ export function analyse(input: DocumentInput): ParsedReport {
   const report = parseDocument(input);
   return { ...report, ...checkReport(report) };
 }
-

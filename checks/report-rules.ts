@@ -28,6 +28,8 @@ export interface Violation {
   expected: number | string | null;
   actual: number | string | null;
   params?: Record<string, string | number>;
+  /** where a rule's severity depends on the cell (XY.CARRY: error on 总计, warning elsewhere) */
+  severity?: 'error' | 'warning' | 'info';
 }
 
 export type CheckResult = Violation[] | { notChecked: string };

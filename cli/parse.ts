@@ -1,26 +1,17 @@
 // `nianjian parse FILE... [--json]`: the parser and single-report checks on files.
 import { readFileSync, statSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { analyse } from '../checks/index.js';
 import { MAX_BYTES, UnreadableDocumentError } from '../parser/index.js';
 import type { ParsedReport } from '../parser/types.js';
+import { mediaTypeOf } from './media.js';
 import { summary } from './summary.js';
-
-const MEDIA_BY_EXT: Record<string, string> = {
-  '.html': 'text/html',
-  '.htm': 'text/html',
-  '.shtml': 'text/html',
-  '.xhtml': 'application/xhtml+xml',
-  '.txt': 'text/plain',
-  '.md': 'text/markdown',
-  '.tsv': 'text/plain',
-};
 
 export function parseFile(path: string): ParsedReport {
   // refuse before reading a huge file into memory
   const size = statSync(path).size;
   if (size > MAX_BYTES) throw new UnreadableDocumentError('too_large', `文件过大（${(size / 1048576).toFixed(1)} MB）`);
-  return analyse({ bytes: readFileSync(path), file: basename(path), mediaType: MEDIA_BY_EXT[extname(path).toLowerCase()] });
+  return analyse({ bytes: readFileSync(path), file: basename(path), mediaType: mediaTypeOf(path) });
 }
 
 export async function parseCommand(args: string[]): Promise<number> {

@@ -149,7 +149,7 @@ export function parseLines(input: LinesInput): ParsedReport {
 
   return {
     parser: PARSER,
-    source: { file: input.meta.file, url: input.meta.url, sha256: input.meta.sha256, mediaType: input.meta.mediaType },
+    source: { file: input.meta.file, url: input.meta.url, sha256: input.meta.sha256, mediaType: input.meta.mediaType, publishedAt: input.meta.publishedAt },
     status,
     title: title?.title ?? null,
     agency,
@@ -238,6 +238,8 @@ export function parseDocument(input: DocumentInput): ParsedReport {
   if (html) {
     checkHtmlNesting(text);
     const h = htmlToLines(text);
+    // the 集约化 page template states the publication date in a <meta>
+    meta.publishedAt ??= h.meta.PubDate ?? h.meta.pubdate ?? h.meta.firstpublishedtime;
     const report = parseLines({ lines: h.lines, blocks: h.blocks, meta, titleHints: [h.meta.ArticleTitle, h.h1, input.pageTitle, h.titleTag] });
     report.warnings.unshift(...h.warnings);
     return report;

@@ -1,0 +1,246 @@
+// The one typed schema of the store (drizzle). Nothing the office saw is ever deleted:
+// documents are kept by content hash, every capture of a report is a version, findings
+// keep their review state across re-parsing, people's changes go to the audit log.
+import {
+  bigserial,
+  boolean,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  doublePrecision,
+  serial,
+  smallint,
+  smallserial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+const at = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** GB/T 2260 divisions: province (2-digit code), city (4), county (6). */
+export const regions = pgTable('regions', {
+  code: text('code').primaryKey(),
+  name: text('name').notNull(),
+  level: text('level', { enum: ['province', 'city', 'county'] }).notNull(),
+  parentCode: text('parent_code'),
+});
+
+export const agencies = pgTable(
+  'agencies',
+  {
+    id: serial('id').primaryKey(),
+    regionCode: text('region_code').references(() => regions.code),
+    name: text('name').notNull(),
+    /** 人民政府 (its own report is due 31 March) / 部门 / 乡镇街道 / other */
+    kind: text('kind', { enum: ['government', 'department', 'township', 'other'] }).notNull(),
+    /** unconfirmed: created by an import from a name nobody has confirmed yet */
+    status: text('status', { enum: ['confirmed', 'unconfirmed', 'merged'] }).notNull().default('unconfirmed'),
+    mergedInto: integer('merged_into'),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('agencies_name').on(t.name)],
+);
+
+/** Other names an agency is known by: renames (偃师市 → 偃师区), OCR and typing variants. */
+export const agencyAliases = pgTable('agency_aliases', {
+  alias: text('alias').primaryKey(),
+  agencyId: integer('agency_id')
+    .notNull()
+    .references(() => agencies.id),
+  reason: text('reason').notNull(),
+});
+
+/** Original bytes, stored once per content hash. */
+export const documents = pgTable('documents', {
+  sha256: text('sha256').primaryKey(),
+  bytes: bytea('bytes').notNull(),
+  mediaType: text('media_type').notNull(),
+  size: integer('size').notNull(),
+  firstSeenAt: at('first_seen_at').notNull().defaultNow(),
+});
+
+/** Every fetch or file read that produced a document (or failed to). */
+export const fetches = pgTable(
+  'fetches',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    url: text('url').notNull(),
+    sha256: text('sha256').references(() => documents.sha256),
+    status: integer('status'),
+    headers: jsonb('headers').$type<Record<string, string>>(),
+    error: text('error'),
+    fetchedAt: at('fetched_at').notNull().defaultNow(),
+  },
+  (t) => [index('fetches_url').on(t.url), index('fetches_sha').on(t.sha256)],
+);
+
+/** Which parser produced what: `reparse` compares runs. */
+export const parserRuns = pgTable('parser_runs', {
+  id: serial('id').primaryKey(),
+  parser: text('parser').notNull(),
+  kind: text('kind', { enum: ['import', 'reparse'] }).notNull(),
+  startedAt: at('started_at').notNull().defaultNow(),
+  finishedAt: at('finished_at'),
+  counts: jsonb('counts').$type<Record<string, number>>(),
+});
+
+/** One agency's report for one year; its versions are every content captured. */
+export const reports = pgTable(
+  'reports',
+  {
+    id: serial('id').primaryKey(),
+    agencyId: integer('agency_id')
+      .notNull()
+      .references(() => agencies.id),
+    year: smallint('year').notNull(),
+    currentVersionId: integer('current_version_id'),
+  },
+  (t) => [uniqueIndex('reports_agency_year').on(t.agencyId, t.year)],
+);
+
+export const reportVersions = pgTable(
+  'report_versions',
+  {
+    id: serial('id').primaryKey(),
+    reportId: integer('report_id')
+      .notNull()
+      .references(() => reports.id),
+    sha256: text('sha256')
+      .notNull()
+      .references(() => documents.sha256),
+    /** the parser's reading of the document (report-json.md) less the figures, which live in `figures` */
+    parsed: jsonb('parsed').notNull().$type<Record<string, unknown>>(),
+    parser: text('parser').notNull(),
+    parserRunId: integer('parser_run_id').references(() => parserRuns.id),
+    status: text('status').notNull(),
+    format: text('format').notNull(),
+    publishedAt: at('published_at'),
+    capturedAt: at('captured_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('versions_report_sha').on(t.reportId, t.sha256), index('versions_report').on(t.reportId)],
+);
+
+/** Canonical keys (format.md) numbered once, so that figures are stored as small ids. */
+export const figureKeys = pgTable('figure_keys', {
+  id: smallserial('id').primaryKey(),
+  key: text('key').notNull().unique(),
+});
+
+/**
+ * All figures of a version in one row of aligned arrays (a million reports hold some
+ * 200 million figures: a row each would not fit the 10 GB the office has). Position i of
+ * every array is figure `keys[i]`; TOAST compresses the mostly-zero arrays.
+ */
+export const figures = pgTable('figures', {
+  versionId: integer('version_id')
+    .primaryKey()
+    .references(() => reportVersions.id),
+  keys: smallint('keys').array().notNull(),
+  /** null where the document left the cell blank or "—" */
+  vals: doublePrecision('vals').array().notNull().$type<(number | null)[]>(),
+  /** one character per figure: n number, b blank, d "—", s "/", z "无" */
+  semantics: text('semantics').notNull(),
+  /** the printed text where it is not simply the number */
+  printed: jsonb('printed').notNull().$type<Record<string, string>>(),
+  /**
+   * Evidence per figure, six integers each: line, page, table, row, col (0 = none) and the
+   * index of its printed row in `context`.
+   */
+  positions: integer('positions').array().notNull(),
+  /** printed rows and sentences the figures were read from */
+  context: jsonb('context').notNull().$type<string[]>(),
+  /** per figure where present: bounding box on the page, extraction confidence below 1 */
+  extra: jsonb('extra').$type<Record<string, { box?: number[]; confidence?: number }>>(),
+});
+
+/** A reviewer's correction, kept beside the original, never over it. */
+export const corrections = pgTable(
+  'corrections',
+  {
+    id: serial('id').primaryKey(),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => reportVersions.id),
+    key: text('key').notNull(),
+    value: doublePrecision('value'),
+    author: text('author').notNull(),
+    reason: text('reason').notNull(),
+    createdAt: at('created_at').notNull().defaultNow(),
+  },
+  (t) => [index('corrections_version').on(t.versionId)],
+);
+
+/**
+ * Findings by fingerprint: re-checking updates them in place, so a reviewer's decision
+ * survives; a finding no longer raised is kept, marked inactive.
+ */
+export const findings = pgTable(
+  'findings',
+  {
+    id: serial('id').primaryKey(),
+    fingerprint: text('fingerprint').notNull().unique(),
+    agencyId: integer('agency_id')
+      .notNull()
+      .references(() => agencies.id),
+    year: smallint('year').notNull(),
+    /** null for a report that was never published (PUB.MISSING) */
+    reportId: integer('report_id').references(() => reports.id),
+    versionId: integer('version_id').references(() => reportVersions.id),
+    rule: text('rule').notNull(),
+    severity: text('severity').notNull(),
+    cells: text('cells').array().notNull(),
+    expected: jsonb('expected'),
+    actual: jsonb('actual'),
+    message: text('message').notNull(),
+    active: boolean('active').notNull().default(true),
+    state: text('state', { enum: ['open', 'confirmed', 'dismissed'] }).notNull().default('open'),
+    reviewer: text('reviewer'),
+    comment: text('comment'),
+    reviewedAt: at('reviewed_at'),
+    firstSeenAt: at('first_seen_at').notNull().defaultNow(),
+    lastSeenAt: at('last_seen_at').notNull().defaultNow(),
+  },
+  (t) => [index('findings_report').on(t.reportId), index('findings_agency_year').on(t.agencyId, t.year), index('findings_rule').on(t.rule)],
+);
+
+/** What a re-parse changed in a version's reading: figures and findings, before → after. */
+export const reparseChanges = pgTable(
+  'reparse_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => parserRuns.id),
+    versionId: integer('version_id')
+      .notNull()
+      .references(() => reportVersions.id),
+    /** a figure key, or `finding:RULE` */
+    item: text('item').notNull(),
+    before: jsonb('before'),
+    after: jsonb('after'),
+  },
+  (t) => [index('reparse_changes_run').on(t.runId)],
+);
+
+/** Documents that could not be read or imported: the failure stays visible. */
+export const importFailures = pgTable('import_failures', {
+  id: serial('id').primaryKey(),
+  source: text('source').notNull(),
+  sha256: text('sha256').references(() => documents.sha256),
+  reason: text('reason').notNull(),
+  at: at('at').notNull().defaultNow(),
+});
+
+/** Every change made by a person. */
+export const auditLog = pgTable('audit_log', {
+  id: bigserial('id', { mode: 'number' }).primaryKey(),
+  at: at('at').notNull().defaultNow(),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  target: text('target').notNull(),
+  detail: jsonb('detail'),
+});

@@ -1,0 +1,83 @@
+// Which agency a report belongs to. A name is matched to an agency by its official name,
+// then its aliases; a name never seen becomes an "unconfirmed" agency for a reviewer to
+// confirm or merge. Kind and region are read from the name.
+import { eq, inArray } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { agencies, agencyAliases, auditLog, regions } from '../db/schema.js';
+
+export type AgencyKind = (typeof agencies.$inferSelect)['kind'];
+
+/** The province whose counties a bare county name is looked for in first (GB/T 2260 code). */
+export const HOME_PROVINCE = process.env.NIANJIAN_PROVINCE ?? '41';
+
+export function kindOf(name: string): AgencyKind {
+  if (/[乡镇](?:人民)?政府$|街道办事处$|街道工作委员会$/.test(name)) return 'township';
+  if (/人民政府$/.test(name)) return 'government';
+  if (/(?:局|委员会|委|办公室|办|厅|中心|院|所|队|站|署|部)$/.test(name)) return 'department';
+  return 'other';
+}
+
+/** The county (or city) a name starts with: the longest division name that prefixes it. */
+const placeNames = new WeakMap<Db, Promise<Array<{ code: string; name: string; level: string }>>>();
+
+async function regionOf(db: Db, name: string): Promise<string | null> {
+  let cached = placeNames.get(db);
+  if (!cached) {
+    cached = db.select({ code: regions.code, name: regions.name, level: regions.level }).from(regions).where(inArray(regions.level, ['county', 'city']));
+    placeNames.set(db, cached);
+  }
+  const candidates = await cached;
+  let best: { code: string; len: number; home: boolean } | null = null;
+  for (const c of candidates) {
+    const at = name.indexOf(c.name);
+    if (c.name === '市辖区' || at < 0) continue;
+    // a county name inside "XX市YY区…" counts only right after the city
+    if (at > 0 && !/[市省州盟]$/.test(name.slice(0, at))) continue;
+    const home = c.code.startsWith(HOME_PROVINCE);
+    const len = c.name.length + (c.level === 'county' ? 100 : 0);
+    if (!best || len > best.len || (len === best.len && home && !best.home)) best = { code: c.code, len, home };
+  }
+  return best?.code ?? null;
+}
+
+/** The agency a report names, created unconfirmed if nobody has seen the name before. */
+export async function resolveAgency(db: Db, name: string): Promise<{ id: number; created: boolean }> {
+  const [byName] = await db.select({ id: agencies.id, mergedInto: agencies.mergedInto }).from(agencies).where(eq(agencies.name, name));
+  if (byName) return { id: byName.mergedInto ?? byName.id, created: false };
+  const [byAlias] = await db.select({ id: agencyAliases.agencyId }).from(agencyAliases).where(eq(agencyAliases.alias, name));
+  if (byAlias) return { id: byAlias.id, created: false };
+  const regionCode = await regionOf(db, name);
+  const inserted = await db
+    .insert(agencies)
+    .values({ name, kind: kindOf(name), regionCode, status: 'unconfirmed' })
+    .onConflictDoNothing()
+    .returning({ id: agencies.id });
+  if (inserted[0]) return { id: inserted[0].id, created: true };
+  // another importer created it meanwhile
+  const [again] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.name, name));
+  return { id: again!.id, created: false };
+}
+
+/** A reviewer confirms an agency, or merges it into another (its name becomes an alias). */
+export async function reviewAgency(
+  db: Db,
+  input: { id: number; actor: string; action: 'confirm' } | { id: number; actor: string; action: 'merge'; into: number },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [a] = await tx.select().from(agencies).where(eq(agencies.id, input.id));
+    if (!a) throw new Error(`没有编号为 ${input.id} 的机构`);
+    if (input.action === 'confirm') {
+      await tx.update(agencies).set({ status: 'confirmed' }).where(eq(agencies.id, input.id));
+    } else {
+      await tx.update(agencies).set({ status: 'merged', mergedInto: input.into }).where(eq(agencies.id, input.id));
+      await tx.insert(agencyAliases).values({ alias: a.name, agencyId: input.into, reason: 'merge' }).onConflictDoNothing();
+    }
+    await tx.insert(auditLog).values({ actor: input.actor, action: `agency.${input.action}`, target: `agency:${input.id}`, detail: input });
+  });
+}
+
+/** Aliases added by configuration: renames and known misspellings. */
+export async function addAlias(db: Db, agencyId: number, alias: string, reason: string): Promise<void> {
+  await db.insert(agencyAliases).values({ alias, agencyId, reason }).onConflictDoNothing();
+}
+

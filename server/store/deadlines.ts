@@ -1,0 +1,28 @@
+// When a report is due: a department's or township's by 31 January of the next year, a
+// 人民政府's own by 31 March (条例 第四十九、五十条). Provinces set other dates: override per
+// province and kind with NIANJIAN_DEADLINES, e.g. {"41": {"government": "02-28"}}.
+import type { AgencyKind } from './agencies.js';
+
+type Dates = Record<AgencyKind, string>;
+
+const NATIONAL: Dates = { government: '03-31', department: '01-31', township: '01-31', other: '01-31' };
+
+/** Days after the deadline before a report not found counts as missing (sites publish late, scrapers lag). */
+export const MISSING_GRACE_DAYS = Number(process.env.NIANJIAN_MISSING_GRACE_DAYS ?? 30);
+
+function overrides(): Record<string, Partial<Dates>> {
+  const raw = process.env.NIANJIAN_DEADLINES;
+  if (!raw) return {};
+  try {
+    return JSON.parse(raw) as Record<string, Partial<Dates>>;
+  } catch {
+    throw new Error(`NIANJIAN_DEADLINES 不是合法的 JSON：${raw}`);
+  }
+}
+
+/** The deadline (yyyy-mm-dd) of the report for `year` of an agency of `kind` in `regionCode`. */
+export function deadlineFor(kind: AgencyKind, year: number, regionCode: string | null): string {
+  const province = regionCode?.slice(0, 2) ?? '';
+  const monthDay = overrides()[province]?.[kind] ?? NATIONAL[kind];
+  return `${year + 1}-${monthDay}`;
+}

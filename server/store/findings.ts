@@ -1,0 +1,73 @@
+// Findings are kept by fingerprint. Saving a family of checks (one report, history,
+// publication) for an agency and year upserts what was found and marks what is no longer
+// found inactive; a reviewer's state is never touched by a re-check.
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
+import { RULES, type Scope } from '../../checks/index.js';
+import type { Finding } from '../../parser/types.js';
+import type { Db } from '../db/client.js';
+import { auditLog, findings } from '../db/schema.js';
+
+const RULES_OF = (scope: Scope) => RULES.filter((r) => r.scope === scope).map((r) => r.id);
+
+export interface FindingTarget {
+  agencyId: number;
+  year: number;
+  reportId: number | null;
+  versionId: number | null;
+}
+
+export async function saveFindings(db: Db, target: FindingTarget, scope: Scope, found: Finding[], onlyRules = RULES_OF(scope)): Promise<void> {
+  // a fixed order keeps concurrent importers from deadlocking on the same rows
+  const sorted = [...found].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint));
+  for (const f of sorted) {
+    const row = {
+      fingerprint: f.fingerprint,
+      agencyId: target.agencyId,
+      year: target.year,
+      reportId: target.reportId,
+      versionId: target.versionId,
+      rule: f.rule,
+      severity: f.severity,
+      cells: f.cells,
+      expected: f.expected,
+      actual: f.actual,
+      message: f.message,
+    };
+    await db
+      .insert(findings)
+      .values(row)
+      .onConflictDoUpdate({
+        target: findings.fingerprint,
+        set: { ...row, active: true, lastSeenAt: sql`now()` },
+      });
+  }
+  const keep = sorted.map((f) => f.fingerprint);
+  await db
+    .update(findings)
+    .set({ active: false })
+    .where(
+      and(
+        eq(findings.agencyId, target.agencyId),
+        eq(findings.year, target.year),
+        inArray(findings.rule, onlyRules),
+        eq(findings.active, true),
+        ...(keep.length ? [notInArray(findings.fingerprint, keep)] : []),
+      ),
+    );
+}
+
+/** A reviewer confirms or dismisses a finding; the decision follows its fingerprint. */
+export async function reviewFinding(
+  db: Db,
+  input: { id: number; state: 'open' | 'confirmed' | 'dismissed'; reviewer: string; comment?: string },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    const updated = await tx
+      .update(findings)
+      .set({ state: input.state, reviewer: input.reviewer, comment: input.comment ?? null, reviewedAt: sql`now()` })
+      .where(eq(findings.id, input.id))
+      .returning({ id: findings.id });
+    if (!updated.length) throw new Error(`没有编号为 ${input.id} 的问题`);
+    await tx.insert(auditLog).values({ actor: input.reviewer, action: `finding.${input.state}`, target: `finding:${input.id}`, detail: { comment: input.comment ?? null } });
+  });
+}

@@ -1,0 +1,84 @@
+// Re-reading stored documents with the current parser. Each version's reading is replaced
+// by the new one, and every difference (figures and findings, before → after) is kept in
+// `reparse_changes` under the run, so that nothing the office saw silently changes.
+import { eq, sql } from 'drizzle-orm';
+import { checkReport } from '../../checks/index.js';
+import { parseDocument, PARSER, type ParsedReport } from '../../parser/index.js';
+import type { Db } from '../db/client.js';
+import { documents, figures, parserRuns, reparseChanges, reportVersions, reports } from '../db/schema.js';
+import { encodeFigures, readingOf, type KeyIds } from './figures.js';
+import { saveFindings } from './findings.js';
+import { agencyKey, latestVersions, loadVersion, recheckYear } from './reports.js';
+
+export interface ReparseSummary {
+  runId: number;
+  read: number;
+  changed: number;
+  failed: number;
+  changes: Array<{ versionId: number; item: string; before: unknown; after: unknown }>;
+}
+
+function diff(before: ParsedReport, after: ParsedReport): Array<{ item: string; before: unknown; after: unknown }> {
+  const out: Array<{ item: string; before: unknown; after: unknown }> = [];
+  for (const key of new Set([...Object.keys(before.evidence), ...Object.keys(after.evidence)])) {
+    const b = before.values[key] ?? (key in before.evidence ? null : undefined);
+    const a = after.values[key] ?? (key in after.evidence ? null : undefined);
+    if (b !== a) out.push({ item: key, before: b ?? null, after: a ?? null });
+  }
+  const rules = (r: ParsedReport) => new Map(checkReport(r).findings.map((f) => [`${f.rule}|${f.cells.join(',')}`, f.message]));
+  const fb = rules(before);
+  const fa = rules(after);
+  for (const k of new Set([...fb.keys(), ...fa.keys()])) {
+    if (fb.get(k) !== fa.get(k)) out.push({ item: `finding:${k.split('|')[0]}`, before: fb.get(k) ?? null, after: fa.get(k) ?? null });
+  }
+  return out;
+}
+
+/** `all`: every version, not only current ones; `force`: also versions already read by this parser. */
+export async function reparse(db: Db, keyIds: KeyIds, opts: { all?: boolean; force?: boolean } = {}): Promise<ReparseSummary> {
+  const [run] = await db.insert(parserRuns).values({ parser: PARSER, kind: 'reparse' }).returning({ id: parserRuns.id });
+  const summary: ReparseSummary = { runId: run!.id, read: 0, changed: 0, failed: 0, changes: [] };
+  for (const versionId of await latestVersions(db, Boolean(opts.all))) {
+    const [v] = await db
+      .select({ parser: reportVersions.parser, sha256: reportVersions.sha256, reportId: reportVersions.reportId, mediaType: documents.mediaType, bytes: documents.bytes })
+      .from(reportVersions)
+      .innerJoin(documents, eq(documents.sha256, reportVersions.sha256))
+      .where(eq(reportVersions.id, versionId));
+    if (!v || (v.parser === PARSER && !opts.force)) continue;
+    summary.read++;
+    const before = await loadVersion(db, keyIds, versionId);
+    let after: ParsedReport;
+    try {
+      after = parseDocument({ bytes: v.bytes, mediaType: v.mediaType === 'application/octet-stream' ? undefined : v.mediaType, file: before?.source.file });
+    } catch {
+      summary.failed++;
+      continue;
+    }
+    const changes = before ? diff(before, after) : [];
+    const [r] = await db.select().from(reports).where(eq(reports.id, v.reportId));
+    const single = checkReport(after, agencyKey(r!.agencyId));
+    const row = await encodeFigures(after, keyIds);
+    await db.transaction(async (tx) => {
+      await tx
+        .update(reportVersions)
+        .set({ parsed: readingOf(after, single.notChecked), parser: PARSER, parserRunId: run!.id, status: after.status, format: after.format })
+        .where(eq(reportVersions.id, versionId));
+      await tx.update(figures).set(row).where(eq(figures.versionId, versionId));
+      for (const c of changes) await tx.insert(reparseChanges).values({ runId: run!.id, versionId, ...c });
+      if (r!.currentVersionId === versionId) {
+        await saveFindings(tx as unknown as Db, { agencyId: r!.agencyId, year: r!.year, reportId: r!.id, versionId }, 'report', single.findings);
+      }
+    });
+    if (r!.currentVersionId === versionId) {
+      await recheckYear(db, keyIds, r!.agencyId, r!.year);
+      await recheckYear(db, keyIds, r!.agencyId, r!.year + 1);
+    }
+    if (changes.length) summary.changed++;
+    for (const c of changes) summary.changes.push({ versionId, ...c });
+  }
+  await db
+    .update(parserRuns)
+    .set({ finishedAt: sql`now()`, counts: { read: summary.read, changed: summary.changed, failed: summary.failed } })
+    .where(eq(parserRuns.id, run!.id));
+  return summary;
+}
