@@ -5,6 +5,7 @@ import { eq, sql } from 'drizzle-orm';
 import { MAX_BYTES, PARSER } from '../parser/index.js';
 import { openDb, type Store } from '../server/db/client.js';
 import { importFailures, parserRuns } from '../server/db/schema.js';
+import type { AgencyRow } from '../server/store/agencies.js';
 import { KeyIds } from '../server/store/figures.js';
 import { importDocument, type Outcome } from '../server/store/import.js';
 import { reparse } from '../server/store/reparse.js';
@@ -38,6 +39,18 @@ export function* filesUnder(paths: string[]): Generator<string> {
   }
 }
 
+/** Documents imported at once on PostgreSQL (the pool holds five connections). */
+export const IMPORT_PARALLELISM = 4;
+
+/** Runs `work` on every item with at most `limit` running at once. */
+export async function inParallel<T>(items: Iterable<T>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const it = items[Symbol.iterator]();
+  const lane = async () => {
+    for (let next = it.next(); !next.done; next = it.next()) await work(next.value);
+  };
+  await Promise.all(Array.from({ length: limit }, lane));
+}
+
 export async function importCommand(argv: string[]): Promise<number> {
   const { flags, rest } = parseArgs(argv, ['agency', 'year', 'published']);
   if (!rest.length) {
@@ -49,23 +62,22 @@ export async function importCommand(argv: string[]): Promise<number> {
     process.stderr.write(`--year 应为年份：${flags.year}\n`);
     return 2;
   }
-  return withStore(async ({ db }) => {
+  return withStore(async (store) => {
+    const { db } = store;
     const keyIds = new KeyIds(db);
     const [run] = await db.insert(parserRuns).values({ parser: PARSER, kind: 'import' }).returning({ id: parserRuns.id });
     const counts: Record<Outcome, number> = { inserted: 0, updated: 0, noop: 0, failed: 0 };
-    for (const file of filesUnder(rest)) {
+    const agencyCache = new Map<string, AgencyRow>();
+    const importFile = async (file: string) => {
       let outcome: Outcome;
       try {
         if (statSync(file).size > MAX_BYTES) throw new Error(`文件过大（上限 ${MAX_BYTES / 1048576} MB）`);
-        const r = await importDocument(db, keyIds, {
-          bytes: readFileSync(file),
-          source: file,
-          mediaType: mediaTypeOf(file),
-          publishedAt: flags.published,
-          agency: flags.agency,
-          year,
-          runId: run!.id,
-        });
+        const r = await importDocument(
+          db,
+          keyIds,
+          { bytes: readFileSync(file), source: file, mediaType: mediaTypeOf(file), publishedAt: flags.published, agency: flags.agency, year, runId: run!.id },
+          agencyCache,
+        );
         outcome = r.outcome;
         if (r.reason) process.stderr.write(`失败 ${file}：${r.reason}\n`);
       } catch (e) {
@@ -76,7 +88,9 @@ export async function importCommand(argv: string[]): Promise<number> {
         process.stderr.write(`失败 ${file}：${reason}\n`);
       }
       counts[outcome]++;
-    }
+    };
+    // PostgreSQL serves several connections: keep a few documents in flight; PGlite has one
+    await inParallel(filesUnder(rest), store.kind === 'postgres' ? IMPORT_PARALLELISM : 1, importFile);
     await checkMissing(db, new Date());
     await db.update(parserRuns).set({ finishedAt: sql`now()`, counts }).where(eq(parserRuns.id, run!.id));
     process.stdout.write(`inserted ${counts.inserted}, updated ${counts.updated}, noop ${counts.noop}, failed ${counts.failed}\n`);

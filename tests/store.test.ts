@@ -196,22 +196,29 @@ describe.each(backends(tmp))('store on $name', (backend) => {
     expect((await active('PUB.MISSING')).map((f) => f.year).sort()).toEqual([2021, 2022]);
   });
 
-  it('leaves no half-written report when the importing process is killed mid-transaction', async () => {
+  it.each(['before-write', 'after-write'])('leaves no half-written report when the importing process is killed (%s)', async (point) => {
     const dir = tmp();
     const file = join(dir, 'report.txt');
-    writeFileSync(file, reportText('郏县人民政府', 2024));
+    writeFileSync(file, reportText('郏县人民政府', 2024, (m) => (m.values['s4.review.total'] = 8)));
     await store.close();
-    const crashed = await cli(['import', file], { ...backend.env(), NIANJIAN_CRASH_AT: 'after-figures' });
+    const crashed = await cli(['import', file], { ...backend.env(), NIANJIAN_CRASH_AT: point });
     expect(crashed.signal).toBe('SIGKILL');
     store = await backend.open();
-    expect(await store.db.select().from(reports)).toEqual([]);
-    expect(await store.db.select().from(reportVersions)).toEqual([]);
-    expect(await store.db.select().from(figures)).toEqual([]);
-    // the raw document was kept before the transaction, for a retry
+    // the raw document was kept before anything else, for a retry
     expect(await store.db.select({ size: documents.size }).from(documents)).toHaveLength(1);
+    const stored = await store.db.select().from(reports);
+    const versions = await store.db.select().from(reportVersions);
+    const rows = await store.db.select().from(figures);
+    if (point === 'before-write') expect([stored, versions, rows]).toEqual([[], [], []]);
+    else {
+      // written whole: report, version, figures, pointer and the report's own finding
+      expect(stored).toEqual([expect.objectContaining({ currentVersionId: versions[0]!.id })]);
+      expect(rows.map((r) => r.versionId)).toEqual([versions[0]!.id]);
+      expect(await active('S4.GROUP_TOTAL')).toHaveLength(1);
+    }
     await store.close();
     const retry = await cli(['import', file], backend.env());
-    expect(retry.out).toBe('inserted 1, updated 0, noop 0, failed 0\n');
+    expect(retry.out).toBe(point === 'before-write' ? 'inserted 1, updated 0, noop 0, failed 0\n' : 'inserted 0, updated 0, noop 1, failed 0\n');
     store = await backend.open();
   });
 

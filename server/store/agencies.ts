@@ -40,22 +40,36 @@ async function regionOf(db: Db, name: string): Promise<string | null> {
   return best?.code ?? null;
 }
 
-/** The agency a report names, created unconfirmed if nobody has seen the name before. */
-export async function resolveAgency(db: Db, name: string): Promise<{ id: number; created: boolean }> {
-  const [byName] = await db.select({ id: agencies.id, mergedInto: agencies.mergedInto }).from(agencies).where(eq(agencies.name, name));
-  if (byName) return { id: byName.mergedInto ?? byName.id, created: false };
-  const [byAlias] = await db.select({ id: agencyAliases.agencyId }).from(agencyAliases).where(eq(agencyAliases.alias, name));
-  if (byAlias) return { id: byAlias.id, created: false };
+export type AgencyRow = typeof agencies.$inferSelect;
+
+/**
+ * The agency a report names, created unconfirmed if nobody has seen the name before.
+ * `cache` (name → row) spares the lookups within one import run.
+ */
+export async function resolveAgency(db: Db, name: string, cache?: Map<string, AgencyRow>): Promise<AgencyRow & { created: boolean }> {
+  const hit = cache?.get(name);
+  if (hit) return { ...hit, created: false };
+  const found = await findAgency(db, name);
+  if (found) {
+    cache?.set(name, found);
+    return { ...found, created: false };
+  }
   const regionCode = await regionOf(db, name);
-  const inserted = await db
-    .insert(agencies)
-    .values({ name, kind: kindOf(name), regionCode, status: 'unconfirmed' })
-    .onConflictDoNothing()
-    .returning({ id: agencies.id });
-  if (inserted[0]) return { id: inserted[0].id, created: true };
-  // another importer created it meanwhile
-  const [again] = await db.select({ id: agencies.id }).from(agencies).where(eq(agencies.name, name));
-  return { id: again!.id, created: false };
+  const [inserted] = await db.insert(agencies).values({ name, kind: kindOf(name), regionCode, status: 'unconfirmed' }).onConflictDoNothing().returning();
+  // another importer may have created it meanwhile
+  const row = inserted ?? (await findAgency(db, name))!;
+  cache?.set(name, row);
+  return { ...row, created: Boolean(inserted) };
+}
+
+/** By official name (following a merge), then by alias. */
+async function findAgency(db: Db, name: string): Promise<AgencyRow | null> {
+  const [byName] = await db.select().from(agencies).where(eq(agencies.name, name));
+  const id = byName ? (byName.mergedInto ?? byName.id) : (await db.select({ id: agencyAliases.agencyId }).from(agencyAliases).where(eq(agencyAliases.alias, name)))[0]?.id;
+  if (id === undefined) return null;
+  if (byName && byName.id === id) return byName;
+  const [target] = await db.select().from(agencies).where(eq(agencies.id, id));
+  return target ?? null;
 }
 
 /** A reviewer confirms an agency, or merges it into another (its name becomes an alias). */

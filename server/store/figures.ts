@@ -12,28 +12,45 @@ const SEM_NAME = Object.fromEntries(Object.entries(SEM_CODE).map(([k, v]) => [v,
 const POS_FIELDS = ['line', 'page', 'table', 'row', 'col'] as const;
 const POS_WIDTH = POS_FIELDS.length + 1;
 
-/** Ids of figure keys, adding keys never stored before. */
+/** Readings kept in memory: a bulk import reads back the year it wrote a moment ago. */
+const RECENT = 2000;
+
+/**
+ * Per-run state of the store code: ids of figure keys (adding keys never stored before)
+ * and the most recent readings by version id (versions never change once written).
+ */
 export class KeyIds {
   private readonly ids = new Map<string, number>();
   private readonly names = new Map<number, string>();
+  private readonly recent = new Map<number, ParsedReport>();
   constructor(private readonly db: Db) {}
+
+  remember(versionId: number, report: ParsedReport): void {
+    this.recent.delete(versionId);
+    this.recent.set(versionId, report);
+    if (this.recent.size > RECENT) this.recent.delete(this.recent.keys().next().value!);
+  }
+
+  recall(versionId: number): ParsedReport | undefined {
+    return this.recent.get(versionId);
+  }
 
   async idsOf(keys: string[]): Promise<Map<string, number>> {
     const unknown = keys.filter((k) => !this.ids.has(k));
     if (unknown.length) {
       await this.db.insert(figureKeys).values(unknown.map((key) => ({ key }))).onConflictDoNothing();
-      for (const r of await this.db.select().from(figureKeys).where(inArray(figureKeys.key, unknown))) this.remember(r.id, r.key);
+      for (const r of await this.db.select().from(figureKeys).where(inArray(figureKeys.key, unknown))) this.note(r.id, r.key);
     }
     return this.ids;
   }
 
   async namesOf(ids: number[]): Promise<Map<number, string>> {
     const unknown = ids.filter((i) => !this.names.has(i));
-    if (unknown.length) for (const r of await this.db.select().from(figureKeys).where(inArray(figureKeys.id, unknown))) this.remember(r.id, r.key);
+    if (unknown.length) for (const r of await this.db.select().from(figureKeys).where(inArray(figureKeys.id, unknown))) this.note(r.id, r.key);
     return this.names;
   }
 
-  private remember(id: number, key: string) {
+  private note(id: number, key: string) {
     this.ids.set(key, id);
     this.names.set(id, key);
   }

@@ -17,31 +17,43 @@ export interface FindingTarget {
 }
 
 export async function saveFindings(db: Db, target: FindingTarget, scope: Scope, found: Finding[], onlyRules = RULES_OF(scope)): Promise<void> {
-  // a fixed order keeps concurrent importers from deadlocking on the same rows
-  const sorted = [...found].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint));
-  for (const f of sorted) {
-    const row = {
-      fingerprint: f.fingerprint,
-      agencyId: target.agencyId,
-      year: target.year,
-      reportId: target.reportId,
-      versionId: target.versionId,
-      rule: f.rule,
-      severity: f.severity,
-      cells: f.cells,
-      expected: f.expected,
-      actual: f.actual,
-      message: f.message,
-    };
+  if (found.length) {
+    // one statement for all; a fixed order keeps concurrent importers from deadlocking
+    const rows = [...found]
+      .sort((a, b) => a.fingerprint.localeCompare(b.fingerprint))
+      .map((f) => ({
+        fingerprint: f.fingerprint,
+        agencyId: target.agencyId,
+        year: target.year,
+        reportId: target.reportId,
+        versionId: target.versionId,
+        rule: f.rule,
+        severity: f.severity,
+        cells: f.cells,
+        expected: f.expected,
+        actual: f.actual,
+        message: f.message,
+      }));
+    const take = (c: string) => sql.raw(`excluded.${c}`);
     await db
       .insert(findings)
-      .values(row)
+      .values(rows)
       .onConflictDoUpdate({
         target: findings.fingerprint,
-        set: { ...row, active: true, lastSeenAt: sql`now()` },
+        set: {
+          active: true,
+          reportId: take('report_id'),
+          versionId: take('version_id'),
+          severity: take('severity'),
+          cells: take('cells'),
+          expected: take('expected'),
+          actual: take('actual'),
+          message: take('message'),
+          lastSeenAt: sql`now()`,
+        },
       });
   }
-  const keep = sorted.map((f) => f.fingerprint);
+  const keep = found.map((f) => f.fingerprint);
   await db
     .update(findings)
     .set({ active: false })

@@ -2,16 +2,18 @@
 // anything can fail), then parsed, then written in one transaction (report, version,
 // figures, findings), then the checks that need neighbouring years. The outcome is one of
 // Open States' counts: inserted (a new report), updated (a new version), noop, failed.
-import { and, eq } from 'drizzle-orm';
-import { checkReport } from '../../checks/index.js';
+import { sql } from 'drizzle-orm';
+import { checkReport, RULES } from '../../checks/index.js';
 import { agencyForm } from '../../parser/normalize.js';
 import { parseDocument, sha256, UnreadableDocumentError, type ParsedReport } from '../../parser/index.js';
 import type { Db } from '../db/client.js';
-import { documents, fetches, figures, importFailures, reportVersions, reports } from '../db/schema.js';
-import { resolveAgency } from './agencies.js';
+import { documents, fetches, importFailures } from '../db/schema.js';
+import { resolveAgency, type AgencyRow } from './agencies.js';
 import { encodeFigures, readingOf, type KeyIds } from './figures.js';
-import { saveFindings } from './findings.js';
-import { agencyKey, recheckYear } from './reports.js';
+import { agencyKey, recheckAround } from './reports.js';
+import { writeVersion } from './write.js';
+
+const SINGLE_REPORT_RULES = RULES.filter((r) => r.scope === 'report').map((r) => r.id);
 
 export interface ImportInput {
   bytes: Uint8Array;
@@ -44,11 +46,17 @@ async function fail(db: Db, source: string, sha: string, reason: string): Promis
   return { outcome: 'failed', reason };
 }
 
-export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput): Promise<ImportResult> {
+export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput, agencyCache?: Map<string, AgencyRow>): Promise<ImportResult> {
   const sha = sha256(input.bytes);
   const mediaType = input.mediaType ?? 'application/octet-stream';
-  await db.insert(documents).values({ sha256: sha, bytes: input.bytes, mediaType, size: input.bytes.length }).onConflictDoNothing();
-  await db.insert(fetches).values({ url: input.source, sha256: sha, status: input.status ?? null, headers: input.headers ?? null });
+  // raw first, in one statement: the bytes (once per hash) and where they came from
+  await db.execute(sql`
+    with doc as (
+      insert into ${documents} (sha256, bytes, media_type, size) values (${sha}, ${input.bytes}, ${mediaType}, ${input.bytes.length})
+      on conflict do nothing
+    )
+    insert into ${fetches} (url, sha256, status, headers)
+    values (${input.source}, ${sha}, ${input.status ?? null}, ${input.headers ? JSON.stringify(input.headers) : null}::jsonb)`);
 
   let report: ParsedReport;
   try {
@@ -63,47 +71,49 @@ export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput)
   if (!name) return fail(db, input.source, sha, '无法从文档确定机构名称（可用 --agency 指定）');
   if (!year) return fail(db, input.source, sha, '无法从文档确定报告年度（可用 --year 指定）');
 
-  const { id: agencyId } = await resolveAgency(db, agencyForm(name));
+  const agency = await resolveAgency(db, agencyForm(name), agencyCache);
+  const agencyId = agency.id;
   const row = await encodeFigures(report, keyIds);
   const single = checkReport(report, agencyKey(agencyId));
   const published = input.publishedAt ?? report.source.publishedAt;
   const publishedAt = published && !Number.isNaN(Date.parse(published)) ? new Date(published.replace(' ', 'T')) : null;
 
-  const result = await db.transaction(async (tx): Promise<ImportResult> => {
-    const created = await tx.insert(reports).values({ agencyId, year }).onConflictDoNothing().returning({ id: reports.id });
-    const [r] = created.length ? created : await tx.select({ id: reports.id }).from(reports).where(and(eq(reports.agencyId, agencyId), eq(reports.year, year)));
-    const reportId = r!.id;
-    const [version] = await tx
-      .insert(reportVersions)
-      .values({
-        reportId,
-        sha256: sha,
-        parsed: readingOf(report, single.notChecked),
-        parser: report.parser,
-        parserRunId: input.runId,
-        status: report.status,
-        format: report.format,
-        publishedAt,
-      })
-      .onConflictDoNothing()
-      .returning({ id: reportVersions.id });
-    if (!version) return { outcome: 'noop', reportId, agencyId, year };
-    await tx.insert(figures).values({ versionId: version.id, ...row });
-    crashPoint('after-figures');
-    await tx.update(reports).set({ currentVersionId: version.id }).where(eq(reports.id, reportId));
-    await saveFindings(tx as unknown as Db, { agencyId, year, reportId, versionId: version.id }, 'report', single.findings);
-    return { outcome: created.length ? 'inserted' : 'updated', reportId, versionId: version.id, agencyId, year };
+  crashPoint('before-write');
+  const written = await writeVersion(db, {
+    agencyId,
+    year,
+    sha256: sha,
+    parsed: readingOf(report, single.notChecked),
+    parser: report.parser,
+    runId: input.runId,
+    status: report.status,
+    format: report.format,
+    publishedAt,
+    figures: row,
+    findings: single.findings,
+    rules: SINGLE_REPORT_RULES,
   });
+  crashPoint('after-write');
+  const result: ImportResult = {
+    outcome: written.versionId === null ? 'noop' : written.created ? 'inserted' : 'updated',
+    reportId: written.reportId,
+    versionId: written.versionId ?? undefined,
+    agencyId,
+    year,
+  };
   if (result.outcome !== 'noop') {
-    await recheckYear(db, keyIds, agencyId, year);
-    await recheckYear(db, keyIds, agencyId, year + 1);
+    keyIds.remember(result.versionId!, report);
+    const current = { reportId: result.reportId!, versionId: result.versionId!, report, fresh: result.outcome === 'inserted' };
+    // a new report has exactly this one version, from this one source
+    const versions = result.outcome === 'inserted' ? [{ sha256: sha, sources: [input.source], capturedAt: new Date(), publishedAt }] : undefined;
+    await recheckAround(db, keyIds, agency, year, current, versions);
   }
   return result;
 }
 
 /**
- * Test hook: NIANJIAN_CRASH_AT names a point inside the import transaction where the
- * process kills itself, so that a test can prove no half-written report survives.
+ * Test hook: NIANJIAN_CRASH_AT names a point of the import where the process kills
+ * itself, so that a test can prove no half-written report survives a crash.
  */
 function crashPoint(name: string): void {
   if (process.env.NIANJIAN_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');

@@ -5,10 +5,10 @@ import { eq, sql } from 'drizzle-orm';
 import { checkReport } from '../../checks/index.js';
 import { parseDocument, PARSER, type ParsedReport } from '../../parser/index.js';
 import type { Db } from '../db/client.js';
-import { documents, figures, parserRuns, reparseChanges, reportVersions, reports } from '../db/schema.js';
+import { agencies, documents, figures, parserRuns, reparseChanges, reportVersions, reports } from '../db/schema.js';
 import { encodeFigures, readingOf, type KeyIds } from './figures.js';
 import { saveFindings } from './findings.js';
-import { agencyKey, latestVersions, loadVersion, recheckYear } from './reports.js';
+import { agencyKey, latestVersions, loadVersion, recheckAround } from './reports.js';
 
 export interface ReparseSummary {
   runId: number;
@@ -70,8 +70,10 @@ export async function reparse(db: Db, keyIds: KeyIds, opts: { all?: boolean; for
       }
     });
     if (r!.currentVersionId === versionId) {
-      await recheckYear(db, keyIds, r!.agencyId, r!.year);
-      await recheckYear(db, keyIds, r!.agencyId, r!.year + 1);
+      const [agency] = await db.select().from(agencies).where(eq(agencies.id, r!.agencyId));
+      // the new reading with any reviewer's corrections, as the checks should see it
+      const current = await loadVersion(db, keyIds, versionId);
+      await recheckAround(db, keyIds, agency!, r!.year, { reportId: r!.id, versionId, report: current!, fresh: false });
     }
     if (changes.length) summary.changed++;
     for (const c of changes) summary.changes.push({ versionId, ...c });

@@ -8,67 +8,140 @@ import type { Db } from '../db/client.js';
 import { agencies, auditLog, corrections, fetches, figures, reportVersions, reports } from '../db/schema.js';
 import { deadlineFor, MISSING_GRACE_DAYS } from './deadlines.js';
 import { decodeFigures, type KeyIds } from './figures.js';
+import type { AgencyRow } from './agencies.js';
 import { saveFindings } from './findings.js';
 
 export const agencyKey = (agencyId: number) => `a${agencyId}`;
 
 /** The parser's reading of a version, with reviewers' corrections applied (latest wins). */
 export async function loadVersion(db: Db, keyIds: KeyIds, versionId: number): Promise<ParsedReport | null> {
-  const [v] = await db.select().from(reportVersions).where(eq(reportVersions.id, versionId));
-  if (!v) return null;
-  const [row] = await db.select().from(figures).where(eq(figures.versionId, versionId));
-  const decoded = row ? await decodeFigures(row, keyIds) : { values: {}, missing: [], evidence: {} };
-  const fixes = await db.select().from(corrections).where(eq(corrections.versionId, versionId)).orderBy(asc(corrections.id));
-  for (const c of fixes) {
-    if (c.value === null) delete decoded.values[c.key];
-    else decoded.values[c.key] = c.value;
-  }
-  return { ...(v.parsed as unknown as ParsedReport), ...decoded };
-}
-
-async function currentVersion(db: Db, agencyId: number, year: number): Promise<{ reportId: number; versionId: number } | null> {
-  const [r] = await db
-    .select({ reportId: reports.id, versionId: reports.currentVersionId })
-    .from(reports)
-    .where(and(eq(reports.agencyId, agencyId), eq(reports.year, year)));
-  return r?.versionId ? { reportId: r.reportId, versionId: r.versionId } : null;
-}
-
-/** Cross-year and publication checks of an agency's report for `year`. */
-export async function recheckYear(db: Db, keyIds: KeyIds, agencyId: number, year: number): Promise<void> {
-  const cur = await currentVersion(db, agencyId, year);
-  if (!cur) return;
-  const report = await loadVersion(db, keyIds, cur.versionId);
-  if (!report) return;
-  const key = agencyKey(agencyId);
-  const target = { agencyId, year, reportId: cur.reportId, versionId: cur.versionId };
-
-  const prev = await currentVersion(db, agencyId, year - 1);
-  const previous = prev ? await loadVersion(db, keyIds, prev.versionId) : null;
-  const history = previous ? checkHistory({ ...report, year }, { ...previous, year: year - 1 }, key).findings : [];
-  await saveFindings(db, target, 'history', history);
-
-  const [agency] = await db.select().from(agencies).where(eq(agencies.id, agencyId));
-  const versions = await db
-    .select({ id: reportVersions.id, sha256: reportVersions.sha256, capturedAt: reportVersions.capturedAt, publishedAt: reportVersions.publishedAt })
+  const [v] = await db
+    .select({ parsed: reportVersions.parsed, figures, corrected: sql<boolean>`exists (select 1 from ${corrections} where ${corrections.versionId} = ${reportVersions.id})` })
     .from(reportVersions)
-    .where(eq(reportVersions.reportId, cur.reportId))
-    .orderBy(asc(reportVersions.id));
-  const sources = await db
-    .select({ sha256: fetches.sha256, url: fetches.url })
-    .from(fetches)
-    .where(inArray(fetches.sha256, versions.map((v) => v.sha256)));
+    .leftJoin(figures, eq(figures.versionId, reportVersions.id))
+    .where(eq(reportVersions.id, versionId));
+  return v ? withFigures(db, keyIds, versionId, v.parsed, v.figures, v.corrected) : null;
+}
+
+async function withFigures(
+  db: Db,
+  keyIds: KeyIds,
+  versionId: number,
+  parsed: Record<string, unknown>,
+  row: typeof figures.$inferSelect | null,
+  corrected: boolean,
+): Promise<ParsedReport> {
+  const decoded = row ? await decodeFigures(row, keyIds) : { values: {}, missing: [], evidence: {} };
+  if (corrected) {
+    const fixes = await db.select().from(corrections).where(eq(corrections.versionId, versionId)).orderBy(asc(corrections.id));
+    for (const c of fixes) {
+      if (c.value === null) delete decoded.values[c.key];
+      else decoded.values[c.key] = c.value;
+    }
+  }
+  return { ...(parsed as unknown as ParsedReport), ...decoded };
+}
+
+/** The current versions of an agency's reports for some years, by year. */
+async function currentVersions(db: Db, agencyId: number, years: number[]): Promise<Map<number, { reportId: number; versionId: number; corrected: boolean }>> {
+  const rows = await db
+    .select({
+      year: reports.year,
+      reportId: reports.id,
+      versionId: reports.currentVersionId,
+      corrected: sql<boolean>`exists (select 1 from ${corrections} where ${corrections.versionId} = ${reports.currentVersionId})`,
+    })
+    .from(reports)
+    .where(and(eq(reports.agencyId, agencyId), inArray(reports.year, years)));
+  return new Map(rows.filter((r) => r.versionId !== null).map((r) => [r.year, { reportId: r.reportId, versionId: r.versionId!, corrected: r.corrected }]));
+}
+
+/** A current version's reading: from memory when this run has it, else from the store. */
+async function readCurrent(db: Db, keyIds: KeyIds, v: { reportId: number; versionId: number; corrected: boolean }): Promise<Current | null> {
+  const known = v.corrected ? undefined : keyIds.recall(v.versionId);
+  const report = known ?? (await loadVersion(db, keyIds, v.versionId));
+  if (!report) return null;
+  if (!v.corrected) keyIds.remember(v.versionId, report);
+  return { reportId: v.reportId, versionId: v.versionId, report, fresh: false };
+}
+
+async function currentReport(db: Db, keyIds: KeyIds, agencyId: number, year: number): Promise<Current | null> {
+  const v = (await currentVersions(db, agencyId, [year])).get(year);
+  return v ? readCurrent(db, keyIds, v) : null;
+}
+
+export interface Current {
+  reportId: number;
+  versionId: number;
+  report: ParsedReport;
+  /** a report stored just now, for which no finding can exist yet */
+  fresh: boolean;
+}
+
+export interface VersionInfo {
+  sha256: string;
+  sources: string[];
+  capturedAt: Date;
+  publishedAt: Date | null;
+}
+
+/**
+ * Cross-year and publication checks of an agency's report for `year`. What the caller
+ * already knows is passed in and not read again: the current version, the year before
+ * (null: none), the versions of the report with their sources.
+ */
+export async function recheckYear(
+  db: Db,
+  keyIds: KeyIds,
+  agency: AgencyRow,
+  year: number,
+  known: { current?: Current; previous?: Current | null; versions?: VersionInfo[] } = {},
+): Promise<void> {
+  const cur = known.current ?? (await currentReport(db, keyIds, agency.id, year));
+  if (!cur) return;
+  const key = agencyKey(agency.id);
+  const target = { agencyId: agency.id, year, reportId: cur.reportId, versionId: cur.versionId };
+
+  const prev = known.previous !== undefined ? known.previous : await currentReport(db, keyIds, agency.id, year - 1);
+  const history = prev ? checkHistory({ ...cur.report, year }, { ...prev.report, year: year - 1 }, key).findings : [];
+  if (history.length || !cur.fresh) await saveFindings(db, target, 'history', history);
+
+  const versions =
+    known.versions ??
+    (await db
+      .select({
+        sha256: reportVersions.sha256,
+        capturedAt: reportVersions.capturedAt,
+        publishedAt: reportVersions.publishedAt,
+        sources: sql<string[]>`coalesce(array_agg(distinct ${fetches.url}) filter (where ${fetches.url} is not null), '{}')`,
+      })
+      .from(reportVersions)
+      .leftJoin(fetches, eq(fetches.sha256, reportVersions.sha256))
+      .where(eq(reportVersions.reportId, cur.reportId))
+      .groupBy(reportVersions.id)
+      .orderBy(asc(reportVersions.id)));
   const publication = checkPublication(
-    {
-      agency: agency!.name,
-      year,
-      deadline: deadlineFor(agency!.kind, year, agency!.regionCode),
-      report,
-      versions: versions.map((v) => ({ ...v, sources: [...new Set(sources.filter((s) => s.sha256 === v.sha256).map((s) => s.url))] })),
-    },
+    { agency: agency.name, year, deadline: deadlineFor(agency.kind, year, agency.regionCode), report: cur.report, versions },
     key,
   );
-  await saveFindings(db, target, 'publication', publication.findings, ['PUB.LATE', 'PUB.CHANGED', 'PUB.VERSIONS', 'PUB.WRONG_DOCUMENT']);
+  if (publication.findings.length || !cur.fresh) {
+    await saveFindings(db, target, 'publication', publication.findings, ['PUB.LATE', 'PUB.CHANGED', 'PUB.VERSIONS', 'PUB.WRONG_DOCUMENT']);
+  }
+}
+
+/**
+ * After a new version of `current` (for `year`): its own cross-year and publication
+ * checks, and the next year's, whose "year before" it now is. One query finds both neighbours.
+ */
+export async function recheckAround(db: Db, keyIds: KeyIds, agency: AgencyRow, year: number, current: Current, versions?: VersionInfo[]): Promise<void> {
+  const neighbours = await currentVersions(db, agency.id, [year - 1, year + 1]);
+  const before = neighbours.get(year - 1);
+  const after = neighbours.get(year + 1);
+  await recheckYear(db, keyIds, agency, year, { current, previous: before ? await readCurrent(db, keyIds, before) : null, versions });
+  if (after) {
+    const next = await readCurrent(db, keyIds, after);
+    if (next) await recheckYear(db, keyIds, agency, year + 1, { current: next, previous: current });
+  }
 }
 
 /** First reporting year PUB.MISSING looks at (the 2021 format's first year by default). */
@@ -123,13 +196,11 @@ export async function correctValue(
 
 /** Single-report checks of the current version, then the years it touches. */
 export async function recheckReport(db: Db, keyIds: KeyIds, agencyId: number, year: number): Promise<void> {
-  const cur = await currentVersion(db, agencyId, year);
+  const cur = await currentReport(db, keyIds, agencyId, year);
   if (!cur) return;
-  const report = await loadVersion(db, keyIds, cur.versionId);
-  if (!report) return;
-  await saveFindings(db, { agencyId, year, reportId: cur.reportId, versionId: cur.versionId }, 'report', checkReport(report, agencyKey(agencyId)).findings);
-  await recheckYear(db, keyIds, agencyId, year);
-  await recheckYear(db, keyIds, agencyId, year + 1);
+  const [agency] = await db.select().from(agencies).where(eq(agencies.id, agencyId));
+  await saveFindings(db, { agencyId, year, reportId: cur.reportId, versionId: cur.versionId }, 'report', checkReport(cur.report, agencyKey(agencyId)).findings);
+  await recheckAround(db, keyIds, agency!, year, cur);
 }
 
 export async function latestVersions(db: Db, all: boolean): Promise<number[]> {

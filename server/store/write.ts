@@ -1,0 +1,99 @@
+// Writing a new version in one statement: the report row, the version, its figures and
+// the report's own findings, chained as data-modifying CTEs (a trigger makes the new
+// version the report's current one).
+// One statement is atomic on its own (a killed process leaves nothing half-written) and
+// costs one round trip, which is what makes bulk imports fast.
+import { sql } from 'drizzle-orm';
+import type { Finding } from '../../parser/types.js';
+import type { Db } from '../db/client.js';
+import type { FigureRow } from './figures.js';
+
+export interface VersionWrite {
+  agencyId: number;
+  year: number;
+  sha256: string;
+  parsed: Record<string, unknown>;
+  parser: string;
+  runId: number;
+  status: string;
+  format: string;
+  publishedAt: Date | null;
+  figures: FigureRow;
+  findings: Finding[];
+  /** rule ids whose findings this version replaces (the single-report rules) */
+  rules: string[];
+}
+
+export interface Written {
+  reportId: number;
+  /** null: this document is already a version of the report (a noop) */
+  versionId: number | null;
+  created: boolean;
+}
+
+/** Rows of db.execute(): postgres.js returns an array, PGlite an object with `rows`. */
+export function rowsOf<T>(result: unknown): T[] {
+  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
+}
+
+/** A PostgreSQL array literal of numbers (null allowed), passed as one text parameter. */
+function arrayLiteral(values: Array<number | null>): string {
+  return `{${values.map((v) => (v === null || v === undefined ? 'NULL' : String(v))).join(',')}}`;
+}
+
+/** Retries: a report created by a concurrent importer is invisible to this statement's snapshot. */
+const ATTEMPTS = 3;
+
+export async function writeVersion(db: Db, w: VersionWrite): Promise<Written> {
+  const f = w.figures;
+  const findings = JSON.stringify(
+    w.findings.map((x) => ({ fingerprint: x.fingerprint, rule: x.rule, severity: x.severity, cells: x.cells, expected: x.expected, actual: x.actual, message: x.message })),
+  );
+  const statement = sql`
+    with created as (
+      insert into reports (agency_id, year) values (${w.agencyId}, ${w.year})
+      on conflict (agency_id, year) do nothing
+      returning id
+    ), report as (
+      select id, true as created from created
+      union all
+      select id, false from reports where agency_id = ${w.agencyId} and year = ${w.year} and not exists (select 1 from created)
+    ), version as (
+      insert into report_versions (report_id, sha256, parsed, parser, parser_run_id, status, format, published_at)
+      select id, ${w.sha256}, ${JSON.stringify(w.parsed)}::jsonb, ${w.parser}, ${w.runId}, ${w.status}, ${w.format}, ${w.publishedAt?.toISOString() ?? null}::timestamptz from report
+      on conflict (report_id, sha256) do nothing
+      returning id, report_id
+    ), figure_row as (
+      insert into figures (version_id, keys, vals, semantics, printed, positions, context, extra)
+      select id, ${arrayLiteral(f.keys)}::smallint[], ${arrayLiteral(f.vals)}::float8[], ${f.semantics},
+             ${JSON.stringify(f.printed)}::jsonb, ${arrayLiteral(f.positions)}::integer[], ${JSON.stringify(f.context)}::jsonb,
+             ${f.extra ? JSON.stringify(f.extra) : null}::jsonb
+      from version
+      returning version_id
+    ), raised as (
+      insert into findings (fingerprint, agency_id, year, report_id, version_id, rule, severity, cells, expected, actual, message)
+      select x.fingerprint, ${w.agencyId}, ${w.year}, version.report_id, version.id, x.rule, x.severity,
+             array(select jsonb_array_elements_text(x.cells)), x.expected, x.actual, x.message
+      from version, jsonb_to_recordset(${findings}::jsonb)
+        as x(fingerprint text, rule text, severity text, cells jsonb, expected jsonb, actual jsonb, message text)
+      on conflict (fingerprint) do update set
+        active = true, report_id = excluded.report_id, version_id = excluded.version_id, severity = excluded.severity,
+        cells = excluded.cells, expected = excluded.expected, actual = excluded.actual, message = excluded.message, last_seen_at = now()
+      returning id
+    ), retired as (
+      update findings set active = false
+      from version
+      where findings.agency_id = ${w.agencyId} and findings.year = ${w.year} and findings.active
+        and findings.rule = any(${`{${w.rules.join(',')}}`}::text[])
+        and not (findings.fingerprint = any(${`{${w.findings.map((x) => x.fingerprint).join(',')}}`}::text[]))
+      returning findings.id
+    )
+    select report.id as report_id, report.created, version.id as version_id,
+           (select count(*) from figure_row) + (select count(*) from raised) + (select count(*) from retired) as touched
+    from report left join version on true`;
+  for (let attempt = 1; ; attempt++) {
+    const [row] = rowsOf<{ report_id: number; created: boolean; version_id: number | null }>(await db.execute(statement));
+    if (row) return { reportId: row.report_id, versionId: row.version_id, created: row.created };
+    if (attempt === ATTEMPTS) throw new Error(`无法写入 ${w.year} 年度报告（机构 ${w.agencyId}）：并发冲突重试 ${ATTEMPTS} 次仍失败`);
+  }
+}
