@@ -11,8 +11,7 @@ import { openDb, type Store } from '../server/db/client.js';
 import { parserRuns } from '../server/db/schema.js';
 import type { AgencyRow } from '../server/store/agencies.js';
 import { KeyIds } from '../server/store/figures.js';
-import { IMPORT_PARALLELISM, inParallel } from '../cli/store-commands.js';
-import { importDocument } from '../server/store/import.js';
+import { IMPORT_PARALLELISM, importDocument, inParallel } from '../server/store/import.js';
 import { baseModel } from '../tests/support/model.js';
 import { renderPdfText } from '../tests/support/render.js';
 

@@ -1,7 +1,9 @@
-// `npm run bench`: parser throughput on one core, seeds as text and as ~50 KB HTML pages.
-// Targets (issue 2): ≥ 1,000 text reports/s and ≥ 300 HTML pages/s.
+// `npm run bench`: parser throughput on one core, seeds as text and as ~50 KB HTML pages
+// (targets: ≥ 1,000 text reports/s, ≥ 300 HTML pages/s), then the import of 10,000
+// reports into PGlite and PostgreSQL (BENCH_IMPORT_REPORTS to import fewer).
 import { readdirSync, readFileSync } from 'node:fs';
 import { analyse } from '../checks/index.js';
+import { benchImports } from './import.js';
 import { baseModel } from '../tests/support/model.js';
 import { renderHtml } from '../tests/support/render.js';
 
@@ -38,3 +40,4 @@ console.log(`nianjian parser benchmark — node ${process.version}, one core`);
 measure('text reports (5 seeds)', texts, 1000);
 measure('HTML pages (~50 KB)', pages, 300);
 console.log(`rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
+await benchImports(Number(process.env.BENCH_IMPORT_REPORTS ?? 10000));

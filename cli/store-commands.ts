@@ -7,7 +7,7 @@ import { openDb, type Store } from '../server/db/client.js';
 import { importFailures, parserRuns } from '../server/db/schema.js';
 import type { AgencyRow } from '../server/store/agencies.js';
 import { KeyIds } from '../server/store/figures.js';
-import { importDocument, type Outcome } from '../server/store/import.js';
+import { IMPORT_PARALLELISM, importDocument, inParallel, type Outcome } from '../server/store/import.js';
 import { reparse } from '../server/store/reparse.js';
 import { checkMissing } from '../server/store/reports.js';
 import { mediaTypeOf } from './media.js';
@@ -37,18 +37,6 @@ export function* filesUnder(paths: string[]): Generator<string> {
       yield* filesUnder(names.map((n) => join(p, n)));
     } else yield p;
   }
-}
-
-/** Documents imported at once on PostgreSQL (the pool holds five connections). */
-export const IMPORT_PARALLELISM = 4;
-
-/** Runs `work` on every item with at most `limit` running at once. */
-export async function inParallel<T>(items: Iterable<T>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  const it = items[Symbol.iterator]();
-  const lane = async () => {
-    for (let next = it.next(); !next.done; next = it.next()) await work(next.value);
-  };
-  await Promise.all(Array.from({ length: limit }, lane));
 }
 
 export async function importCommand(argv: string[]): Promise<number> {

@@ -158,14 +158,31 @@ describe.each(backends(tmp))('store on $name', (backend) => {
   });
 
   it('makes unknown agencies unconfirmed; a merge turns a name into an alias', async () => {
-    const old = await resolveAgency(store.db, '偃师市住房和城乡建设局');
-    const cur = await resolveAgency(store.db, '偃师区住房和城乡建设局');
-    expect(old.created && cur.created).toBe(true);
-    await reviewAgency(store.db, { id: old.id, actor: '王管理', action: 'merge', into: cur.id });
-    await imp({ bytes: reportText('偃师市住房和城乡建设局', 2020) });
+    const variant = await resolveAgency(store.db, '郏县卫健委');
+    const official = await resolveAgency(store.db, '郏县卫生健康委员会');
+    expect(variant.created && official.created).toBe(true);
+    expect(official).toMatchObject({ status: 'unconfirmed', kind: 'department', regionCode: '410425' });
+    await reviewAgency(store.db, { id: variant.id, actor: '王管理', action: 'merge', into: official.id });
+    await imp({ bytes: reportText('郏县卫健委', 2024) });
     const [report] = await store.db.select().from(reports);
-    expect(report!.agencyId).toBe(cur.id);
+    expect(report!.agencyId).toBe(official.id);
     expect(await store.db.select().from(auditLog)).toEqual([expect.objectContaining({ action: 'agency.merge', actor: '王管理' })]);
+  });
+
+  it('keeps one agency across a place rename (偃师市 → 偃师区)', async () => {
+    await imp({ bytes: reportText('偃师市住房和城乡建设局', 2020), source: '2020.txt' });
+    await imp({ bytes: reportText('偃师区住房和城乡建设局', 2021), source: '2021.txt' });
+    const all = await store.db.select().from(agencies);
+    expect(all.map((a) => [a.name, a.regionCode])).toEqual([['偃师区住房和城乡建设局', '410307']]);
+    expect((await store.db.select().from(reports)).map((r) => r.year).sort()).toEqual([2020, 2021]);
+  });
+
+  it('raises PUB.WRONG_DOCUMENT for a page filed as a report that is none', async () => {
+    const notice = Buffer.from('<html><body><h1>关于做好2024年度政府信息公开工作年度报告编制工作的通知</h1><p>各单位：请于1月31日前报送。</p></body></html>');
+    const r = await imp({ bytes: notice, mediaType: 'text/html', agency: '郏县教育局', year: 2024 });
+    expect(r.outcome).toBe('inserted');
+    expect((await active('PUB.WRONG_DOCUMENT')).map((f) => f.severity)).toEqual(['error']);
+    expect((await imp({ bytes: notice, mediaType: 'text/html', source: 'other.html' })).outcome).toBe('failed');
   });
 
   it('records a failure with its reason and keeps the raw document', async () => {

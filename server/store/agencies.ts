@@ -43,12 +43,39 @@ async function regionOf(db: Db, name: string): Promise<string | null> {
 export type AgencyRow = typeof agencies.$inferSelect;
 
 /**
+ * Places renamed or merged by the State Council: an agency keeps its identity across the
+ * rename, and reports under the old name count as its own. Henan's changes since 2019.
+ */
+export const PLACE_RENAMES: Array<[string, string]> = [
+  ['偃师市', '偃师区'], // 国函〔2021〕 2021-03
+  ['孟津县', '孟津区'], // 2021-03, merged with 吉利区
+  ['吉利区', '孟津区'],
+  ['长垣县', '长垣市'], // 2019-08
+];
+
+/** The current name of an agency whose name starts with a renamed place. */
+export function currentName(name: string): string {
+  for (const [old, now] of PLACE_RENAMES) {
+    const at = name.indexOf(old);
+    if (at >= 0 && (at === 0 || /[省市]$/.test(name.slice(0, at)))) return name.slice(0, at) + now + name.slice(at + old.length);
+  }
+  return name;
+}
+
+/**
  * The agency a report names, created unconfirmed if nobody has seen the name before.
  * `cache` (name → row) spares the lookups within one import run.
  */
 export async function resolveAgency(db: Db, name: string, cache?: Map<string, AgencyRow>): Promise<AgencyRow & { created: boolean }> {
   const hit = cache?.get(name);
   if (hit) return { ...hit, created: false };
+  const renamed = currentName(name);
+  if (renamed !== name) {
+    const row = await resolveAgency(db, renamed, cache);
+    await addAlias(db, row.id, name, 'rename');
+    cache?.set(name, row);
+    return row;
+  }
   const found = await findAgency(db, name);
   if (found) {
     cache?.set(name, found);

@@ -118,3 +118,15 @@ export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput,
 function crashPoint(name: string): void {
   if (process.env.NIANJIAN_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
 }
+
+/** Documents imported at once on PostgreSQL (its pool holds five connections); PGlite has one. */
+export const IMPORT_PARALLELISM = 4;
+
+/** Runs `work` on every item with at most `limit` running at once. */
+export async function inParallel<T>(items: Iterable<T>, limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  const it = items[Symbol.iterator]();
+  const lane = async () => {
+    for (let next = it.next(); !next.done; next = it.next()) await work(next.value);
+  };
+  await Promise.all(Array.from({ length: limit }, lane));
+}
