@@ -40,7 +40,7 @@ const ROW_LABEL = new Map(Object.values(S3_ROWS).flat().map((r) => [r.key, label
 const S3_COL_LABEL = new Map([...S3_COLUMNS.map((c) => [c.key, c.label] as const), ['subtotal', '法人或其他组织小计']]);
 
 /** Sum of the cells, or null when any is missing (never read as zero). */
-function sum(r: ParsedReport, keys: string[]): number | null {
+export function sum(r: ParsedReport, keys: string[]): number | null {
   let total = 0;
   for (const k of keys) {
     const v = r.values[k];

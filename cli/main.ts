@@ -3,6 +3,7 @@ import { StoreLockedError } from '../server/db/client.js';
 import { UsageError } from './args.js';
 import { parseCommand } from './parse.js';
 import { dbCommand, importCommand, reparseCommand } from './store-commands.js';
+import { userCommand } from './user.js';
 
 const USAGE = `用法：nianjian <命令> [参数]
 
@@ -13,6 +14,8 @@ const USAGE = `用法：nianjian <命令> [参数]
   reparse [--all] [--force]
                            用当前解析器重新读取已存文档，列出数值和问题的变化
   db migrate               创建或升级数据库结构
+  user add 用户名 --role viewer|reviewer|admin [--region 代码]
+                           新建账号（密码从标准输入读取），用于创建第一个管理员
 
 数据库：设置 DATABASE_URL 使用 PostgreSQL；否则使用嵌入式 PGlite（目录 ./data，或 NIANJIAN_DATA_DIR）。
 `;
@@ -39,6 +42,8 @@ async function dispatch(command: string | undefined, rest: string[]): Promise<nu
       return reparseCommand(rest);
     case 'db':
       return dbCommand(rest);
+    case 'user':
+      return userCommand(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -1,5 +1,5 @@
 // nianbao: the annual-report parser. Pure: a document in, the canonical report out.
-export { parseDocument, parseLines, sha256, type LinesInput } from './report.js';
+export { documentText, parseDocument, parseLines, sha256, type LinesInput } from './report.js';
 export { UnreadableDocumentError, MAX_BYTES } from './decode.js';
 export { readCell, type CellValue } from './values.js';
 export { PARSER, PARSER_VERSION } from './version.js';

@@ -246,3 +246,10 @@ export function parseDocument(input: DocumentInput): ParsedReport {
   }
   return parseLines({ lines: textToLines(text), meta, titleHints: [input.pageTitle] });
 }
+
+/** The document as the parser saw it: one line of text per extracted line or table row. */
+export function documentText(input: DocumentInput): string {
+  const text = decodeText(input.bytes);
+  const lines = looksLikeHtml(text, input.mediaType) ? (checkHtmlNesting(text), htmlToLines(text).lines) : textToLines(text);
+  return lines.map((l) => (l.kind === 'row' ? l.cells.map((c) => c.text).join('\t') : lineText(l))).join('\n');
+}

@@ -1,6 +1,7 @@
 // The one typed schema of the store (drizzle). Nothing the office saw is ever deleted:
 // documents are kept by content hash, every capture of a report is a version, findings
 // keep their review state across re-parsing, people's changes go to the audit log.
+import { sql } from 'drizzle-orm';
 import {
   bigserial,
   boolean,
@@ -204,7 +205,12 @@ export const findings = pgTable(
     firstSeenAt: at('first_seen_at').notNull().defaultNow(),
     lastSeenAt: at('last_seen_at').notNull().defaultNow(),
   },
-  (t) => [index('findings_report').on(t.reportId), index('findings_agency_year').on(t.agencyId, t.year), index('findings_rule').on(t.rule)],
+  (t) => [
+    index('findings_report').on(t.reportId),
+    index('findings_agency_year').on(t.agencyId, t.year),
+    index('findings_rule').on(t.rule),
+    index('findings_year_active').on(t.year).where(sql`${t.active}`),
+  ],
 );
 
 /** What a re-parse changed in a version's reading: figures and findings, before → after. */
@@ -233,6 +239,77 @@ export const importFailures = pgTable('import_failures', {
   sha256: text('sha256').references(() => documents.sha256),
   reason: text('reason').notNull(),
   at: at('at').notNull().defaultNow(),
+});
+
+/**
+ * The figures the league tables and metrics are computed from, one row per report for
+ * its current version (written in the same statement as the version).
+ */
+export const reportFacts = pgTable(
+  'report_facts',
+  {
+    reportId: integer('report_id')
+      .primaryKey()
+      .references(() => reports.id),
+    versionId: integer('version_id').notNull(),
+    agencyId: integer('agency_id').notNull(),
+    year: smallint('year').notNull(),
+    /** county (6 digits) or city (4) of the agency; province and city are its prefixes */
+    regionCode: text('region_code'),
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    format: text('format').notNull(),
+    /** tables read with confidence: rates built on a doubtful table are not shown */
+    s2Ok: boolean('s2_ok').notNull(),
+    s3Ok: boolean('s3_ok').notNull(),
+    s4Ok: boolean('s4_ok').notNull(),
+    deadline: text('deadline').notNull(),
+    publishedAt: at('published_at'),
+    newTotal: doublePrecision('new_total'),
+    carriedIn: doublePrecision('carried_in'),
+    granted: doublePrecision('granted'),
+    partial: doublePrecision('partial'),
+    denied: doublePrecision('denied'),
+    unable: doublePrecision('unable'),
+    refused: doublePrecision('refused'),
+    otherHandled: doublePrecision('other_handled'),
+    closed: doublePrecision('closed'),
+    carriedOut: doublePrecision('carried_out'),
+    reviewTotal: doublePrecision('review_total'),
+    reviewCorrected: doublePrecision('review_corrected'),
+    suitTotal: doublePrecision('suit_total'),
+    suitCorrected: doublePrecision('suit_corrected'),
+    rulesIssued: doublePrecision('rules_issued'),
+    normativeIssued: doublePrecision('normative_issued'),
+    licensing: doublePrecision('licensing'),
+    penalty: doublePrecision('penalty'),
+    coercion: doublePrecision('coercion'),
+    fees: doublePrecision('fees'),
+    proactiveItems: doublePrecision('proactive_items'),
+  },
+  (t) => [index('facts_year_region').on(t.year, t.regionCode), index('facts_agency').on(t.agencyId)],
+);
+
+/** People who use nianjian; a reviewer may be limited to a region (a city reviewer sees only their city). */
+export const accounts = pgTable('accounts', {
+  id: serial('id').primaryKey(),
+  username: text('username').notNull().unique(),
+  /** scrypt: salt and hash, hex, "salt:hash" */
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ['viewer', 'reviewer', 'admin'] }).notNull(),
+  regionCode: text('region_code').references(() => regions.code),
+  disabled: boolean('disabled').notNull().default(false),
+  createdAt: at('created_at').notNull().defaultNow(),
+});
+
+/** Login sessions; the cookie holds the token, the table only its hash. */
+export const sessions = pgTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  accountId: integer('account_id')
+    .notNull()
+    .references(() => accounts.id),
+  expiresAt: at('expires_at').notNull(),
+  createdAt: at('created_at').notNull().defaultNow(),
 });
 
 /** Every change made by a person. */

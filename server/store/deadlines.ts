@@ -26,3 +26,10 @@ export function deadlineFor(kind: AgencyKind, year: number, regionCode: string |
   const monthDay = overrides()[province]?.[kind] ?? NATIONAL[kind];
   return `${year + 1}-${monthDay}`;
 }
+
+/** When a report not yet found becomes missing: its deadline (end of day, Beijing) plus the grace. */
+export function missingAfter(kind: AgencyKind, year: number, regionCode: string | null): Date {
+  const due = new Date(`${deadlineFor(kind, year, regionCode)}T23:59:59+08:00`);
+  due.setDate(due.getDate() + MISSING_GRACE_DAYS);
+  return due;
+}

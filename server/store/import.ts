@@ -9,6 +9,7 @@ import { parseDocument, sha256, UnreadableDocumentError, type ParsedReport } fro
 import type { Db } from '../db/client.js';
 import { documents, fetches, importFailures } from '../db/schema.js';
 import { resolveAgency, type AgencyRow } from './agencies.js';
+import { factsOf } from './facts.js';
 import { encodeFigures, readingOf, type KeyIds } from './figures.js';
 import { agencyKey, recheckAround } from './reports.js';
 import { writeVersion } from './write.js';
@@ -92,6 +93,7 @@ export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput,
     figures: row,
     findings: single.findings,
     rules: SINGLE_REPORT_RULES,
+    facts: factsOf(report, agency, year, publishedAt),
   });
   crashPoint('after-write');
   const result: ImportResult = {

@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import { agencies, documents, figures, parserRuns, reparseChanges, reportVersions, reports } from '../db/schema.js';
 import { encodeFigures, readingOf, type KeyIds } from './figures.js';
 import { saveFindings } from './findings.js';
-import { agencyKey, latestVersions, loadVersion, recheckAround } from './reports.js';
+import { agencyKey, latestVersions, loadVersion, recheckAround, refreshFacts } from './reports.js';
 
 export interface ReparseSummary {
   runId: number;
@@ -71,7 +71,8 @@ export async function reparse(db: Db, keyIds: KeyIds, opts: { all?: boolean; for
     });
     if (r!.currentVersionId === versionId) {
       const [agency] = await db.select().from(agencies).where(eq(agencies.id, r!.agencyId));
-      // the new reading with any reviewer's corrections, as the checks should see it
+      // the new reading with any reviewer's corrections, as the checks and metrics should see it
+      await refreshFacts(db, keyIds, r!.id);
       const current = await loadVersion(db, keyIds, versionId);
       await recheckAround(db, keyIds, agency!, r!.year, { reportId: r!.id, versionId, report: current!, fresh: false });
     }

@@ -6,9 +6,10 @@ import { checkHistory, checkPublication, checkReport, toFinding, RULE_BY_ID } fr
 import type { ParsedReport } from '../../parser/types.js';
 import type { Db } from '../db/client.js';
 import { agencies, auditLog, corrections, fetches, figures, reportVersions, reports } from '../db/schema.js';
-import { deadlineFor, MISSING_GRACE_DAYS } from './deadlines.js';
+import { deadlineFor, missingAfter } from './deadlines.js';
 import { decodeFigures, type KeyIds } from './figures.js';
 import type { AgencyRow } from './agencies.js';
+import { factsOf, writeFacts } from './facts.js';
 import { saveFindings } from './findings.js';
 
 export const agencyKey = (agencyId: number) => `a${agencyId}`;
@@ -78,6 +79,25 @@ export interface Current {
   fresh: boolean;
 }
 
+/** The versions of some reports, oldest first, each with every source that served it. */
+export function versionsOf(db: Db, reportIds: number[]) {
+  return db
+    .select({
+      id: reportVersions.id,
+      reportId: reportVersions.reportId,
+      sha256: reportVersions.sha256,
+      capturedAt: reportVersions.capturedAt,
+      publishedAt: reportVersions.publishedAt,
+      parser: reportVersions.parser,
+      sources: sql<string[]>`coalesce(array_agg(distinct ${fetches.url}) filter (where ${fetches.url} is not null), '{}')`,
+    })
+    .from(reportVersions)
+    .leftJoin(fetches, eq(fetches.sha256, reportVersions.sha256))
+    .where(inArray(reportVersions.reportId, reportIds))
+    .groupBy(reportVersions.id)
+    .orderBy(asc(reportVersions.id));
+}
+
 export interface VersionInfo {
   sha256: string;
   sources: string[];
@@ -106,20 +126,7 @@ export async function recheckYear(
   const history = prev ? checkHistory({ ...cur.report, year }, { ...prev.report, year: year - 1 }, key).findings : [];
   if (history.length || !cur.fresh) await saveFindings(db, target, 'history', history);
 
-  const versions =
-    known.versions ??
-    (await db
-      .select({
-        sha256: reportVersions.sha256,
-        capturedAt: reportVersions.capturedAt,
-        publishedAt: reportVersions.publishedAt,
-        sources: sql<string[]>`coalesce(array_agg(distinct ${fetches.url}) filter (where ${fetches.url} is not null), '{}')`,
-      })
-      .from(reportVersions)
-      .leftJoin(fetches, eq(fetches.sha256, reportVersions.sha256))
-      .where(eq(reportVersions.reportId, cur.reportId))
-      .groupBy(reportVersions.id)
-      .orderBy(asc(reportVersions.id)));
+  const versions = known.versions ?? (await versionsOf(db, [cur.reportId]));
   const publication = checkPublication(
     { agency: agency.name, year, deadline: deadlineFor(agency.kind, year, agency.regionCode), report: cur.report, versions },
     key,
@@ -161,9 +168,7 @@ export async function checkMissing(db: Db, now: Date): Promise<number> {
     );
     for (let year = FIRST_YEAR; ; year++) {
       const deadline = deadlineFor(a.kind, year, a.regionCode);
-      const due = new Date(`${deadline}T23:59:59+08:00`);
-      due.setDate(due.getDate() + MISSING_GRACE_DAYS);
-      if (due > now) break;
+      if (missingAfter(a.kind, year, a.regionCode) > now) break;
       const target = { agencyId: a.id, year, reportId: null, versionId: null };
       if (have.has(year)) {
         await saveFindings(db, target, 'publication', [], ['PUB.MISSING']);
@@ -191,7 +196,21 @@ export async function correctValue(
     await tx.insert(auditLog).values({ actor: input.author, action: 'figure.correct', target: `version:${input.versionId}:${input.key}`, detail: { value: input.value, reason: input.reason } });
   });
   const [r] = await db.select().from(reports).where(eq(reports.id, v.reportId));
+  await refreshFacts(db, keyIds, v.reportId);
   await recheckReport(db, keyIds, r!.agencyId, r!.year);
+}
+
+/** The facts of a report's current version, from its reading with corrections applied. */
+export async function refreshFacts(db: Db, keyIds: KeyIds, reportId: number): Promise<void> {
+  const [r] = await db
+    .select({ versionId: reports.currentVersionId, year: reports.year, agency: agencies, publishedAt: reportVersions.publishedAt })
+    .from(reports)
+    .innerJoin(agencies, eq(agencies.id, reports.agencyId))
+    .innerJoin(reportVersions, eq(reportVersions.id, reports.currentVersionId))
+    .where(eq(reports.id, reportId));
+  if (!r?.versionId) return;
+  const reading = await loadVersion(db, keyIds, r.versionId);
+  if (reading) await writeFacts(db, reportId, r.versionId, factsOf(reading, r.agency, r.year, r.publishedAt));
 }
 
 /** Single-report checks of the current version, then the years it touches. */

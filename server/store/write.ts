@@ -1,11 +1,12 @@
-// Writing a new version in one statement: the report row, the version, its figures and
-// the report's own findings, chained as data-modifying CTEs (a trigger makes the new
+// Writing a new version in one statement: the report row, the version, its figures, the
+// facts metrics use and the report's own findings, chained as data-modifying CTEs (a trigger makes the new
 // version the report's current one).
 // One statement is atomic on its own (a killed process leaves nothing half-written) and
 // costs one round trip, which is what makes bulk imports fast.
 import { sql } from 'drizzle-orm';
 import type { Finding } from '../../parser/types.js';
 import type { Db } from '../db/client.js';
+import { FACTS_INSERT, FACTS_UPSERT, factsValues, type Facts } from './facts.js';
 import type { FigureRow } from './figures.js';
 
 export interface VersionWrite {
@@ -22,6 +23,8 @@ export interface VersionWrite {
   findings: Finding[];
   /** rule ids whose findings this version replaces (the single-report rules) */
   rules: string[];
+  /** the figures metrics use, written with the version */
+  facts: Facts;
 }
 
 export interface Written {
@@ -70,6 +73,10 @@ export async function writeVersion(db: Db, w: VersionWrite): Promise<Written> {
              ${f.extra ? JSON.stringify(f.extra) : null}::jsonb
       from version
       returning version_id
+    ), facts as (
+      ${FACTS_INSERT} select ${factsValues(w.facts, sql`version.report_id`, sql`version.id`)} from version
+      ${FACTS_UPSERT}
+      returning report_id
     ), raised as (
       insert into findings (fingerprint, agency_id, year, report_id, version_id, rule, severity, cells, expected, actual, message)
       select x.fingerprint, ${w.agencyId}, ${w.year}, version.report_id, version.id, x.rule, x.severity,
@@ -89,7 +96,7 @@ export async function writeVersion(db: Db, w: VersionWrite): Promise<Written> {
       returning findings.id
     )
     select report.id as report_id, report.created, version.id as version_id,
-           (select count(*) from figure_row) + (select count(*) from raised) + (select count(*) from retired) as touched
+           (select count(*) from figure_row) + (select count(*) from facts) + (select count(*) from raised) + (select count(*) from retired) as touched
     from report left join version on true`;
   for (let attempt = 1; ; attempt++) {
     const [row] = rowsOf<{ report_id: number; created: boolean; version_id: number | null }>(await db.execute(statement));

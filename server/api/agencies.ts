@@ -1,0 +1,113 @@
+// Agencies: the list of a region, one agency's history (every year's figures, findings,
+// versions and sources), and a reviewer's confirm / merge of an unconfirmed name.
+import type { FastifyPluginAsync } from 'fastify';
+import { and, asc, eq, inArray, like, or } from 'drizzle-orm';
+import { agencies, findings, regions, reportFacts, reports } from '../db/schema.js';
+import { reviewAgency } from '../store/agencies.js';
+import { versionsOf } from '../store/reports.js';
+import { assertInRegion, HttpError, notFound, regionOf, requireRole } from './http.js';
+
+const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+
+export async function agencyHistory(app: Parameters<FastifyPluginAsync>[0], id: number) {
+  const db = app.store.db;
+  const [agency] = await db
+    .select({ id: agencies.id, name: agencies.name, kind: agencies.kind, status: agencies.status, regionCode: agencies.regionCode, regionName: regions.name })
+    .from(agencies)
+    .leftJoin(regions, eq(regions.code, agencies.regionCode))
+    .where(eq(agencies.id, id));
+  if (!agency) throw notFound('机构');
+  const years = await db.select().from(reports).where(eq(reports.agencyId, id)).orderBy(asc(reports.year));
+  const ids = years.map((r) => r.id);
+  const facts = ids.length ? await db.select().from(reportFacts).where(inArray(reportFacts.reportId, ids)) : [];
+  const versions = ids.length ? await versionsOf(db, ids) : [];
+  const found = await db.select().from(findings).where(eq(findings.agencyId, id)).orderBy(asc(findings.year), asc(findings.rule));
+  const allYears = [...new Set([...years.map((r) => r.year), ...found.map((f) => f.year)])].sort();
+  return {
+    agency,
+    years: allYears.map((year) => {
+      const report = years.find((r) => r.year === year);
+      return {
+        year,
+        reportId: report?.id ?? null,
+        currentVersionId: report?.currentVersionId ?? null,
+        facts: facts.find((f) => f.reportId === report?.id) ?? null,
+        versions: versions.filter((v) => v.reportId === report?.id),
+        findings: found.filter((f) => f.year === year),
+      };
+    }),
+  };
+}
+
+export const agencyRoutes: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/agencies',
+    {
+      schema: {
+        tags: ['机构'],
+        summary: '机构列表',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            region: { type: 'string', pattern: '^[0-9]{2,6}$' },
+            q: { type: 'string', maxLength: 40, description: '名称包含' },
+            status: { type: 'string', enum: ['confirmed', 'unconfirmed', 'merged'] },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query as { region?: string; q?: string; status?: 'confirmed' | 'unconfirmed' | 'merged' };
+      const region = regionOf(req, q.region);
+      return app.store.db
+        .select({ id: agencies.id, name: agencies.name, kind: agencies.kind, status: agencies.status, regionCode: agencies.regionCode })
+        .from(agencies)
+        .where(
+          and(
+            region ? like(agencies.regionCode, `${region}%`) : undefined,
+            q.q ? like(agencies.name, `%${q.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`) : undefined,
+            q.status ? eq(agencies.status, q.status) : or(eq(agencies.status, 'confirmed'), eq(agencies.status, 'unconfirmed')),
+          ),
+        )
+        .orderBy(asc(agencies.regionCode), asc(agencies.name))
+        .limit(2000);
+    },
+  );
+
+  app.get('/agencies/:id', { schema: { tags: ['机构'], summary: '一个机构的历年情况', params: ID } }, async (req) => {
+    const history = await agencyHistory(app, (req.params as { id: number }).id);
+    assertInRegion(req, history.agency.regionCode);
+    return history;
+  });
+
+  app.post(
+    '/agencies/:id/review',
+    {
+      schema: {
+        tags: ['机构'],
+        summary: '确认机构，或并入另一机构（审核员）',
+        params: ID,
+        body: {
+          type: 'object',
+          required: ['action'],
+          additionalProperties: false,
+          properties: { action: { type: 'string', enum: ['confirm', 'merge'] }, into: { type: 'integer', minimum: 1 } },
+        },
+      },
+    },
+    async (req) => {
+      const account = requireRole(req, 'reviewer');
+      const id = (req.params as { id: number }).id;
+      const body = req.body as { action: 'confirm' | 'merge'; into?: number };
+      const targets = await app.store.db.select().from(agencies).where(inArray(agencies.id, [id, body.into ?? id]));
+      for (const a of targets) assertInRegion(req, a.regionCode);
+      if (!targets.find((a) => a.id === id)) throw notFound('机构');
+      if (body.action === 'merge') {
+        if (!body.into || body.into === id || !targets.find((a) => a.id === body.into)) throw new HttpError(400, 'bad_request', '请指定要并入的另一个机构');
+        await reviewAgency(app.store.db, { id, actor: account.username, action: 'merge', into: body.into });
+      } else await reviewAgency(app.store.db, { id, actor: account.username, action: 'confirm' });
+      return { ok: true };
+    },
+  );
+};

@@ -1,0 +1,108 @@
+// Signing in and out, and accounts (admins only).
+import type { FastifyPluginAsync } from 'fastify';
+import { desc } from 'drizzle-orm';
+import { createAccount, login, logout, MIN_PASSWORD, SESSION_DAYS, type Role } from '../auth/accounts.js';
+import { accounts } from '../db/schema.js';
+import { accountOf, HttpError, requireRole } from './http.js';
+
+export const SESSION_COOKIE = 'nj_session';
+
+/** Failed logins allowed per address and name in the window before further tries are refused. */
+const MAX_FAILURES = 10;
+const WINDOW_MS = 10 * 60_000;
+
+const ACCOUNT = {
+  type: 'object',
+  properties: { id: { type: 'integer' }, username: { type: 'string' }, role: { type: 'string' }, regionCode: { type: ['string', 'null'] } },
+} as const;
+
+export const authRoutes: FastifyPluginAsync = async (app) => {
+  const failures = new Map<string, number[]>();
+  const recent = (key: string) => (failures.get(key) ?? []).filter((t) => t > Date.now() - WINDOW_MS);
+
+  app.post(
+    '/session',
+    {
+      schema: {
+        tags: ['账号'],
+        summary: '登录',
+        body: {
+          type: 'object',
+          required: ['username', 'password'],
+          additionalProperties: false,
+          properties: { username: { type: 'string', minLength: 1, maxLength: 80 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
+        },
+        response: { 200: ACCOUNT },
+      },
+    },
+    async (req, reply) => {
+      const { username, password } = req.body as { username: string; password: string };
+      const key = `${req.ip}|${username}`;
+      if (recent(key).length >= MAX_FAILURES) throw new HttpError(429, 'too_many_attempts', '登录失败次数过多，请 10 分钟后再试');
+      const session = await login(app.store.db, username, password);
+      if (!session) {
+        failures.set(key, [...recent(key), Date.now()]);
+        throw new HttpError(401, 'bad_credentials', '用户名或密码错误');
+      }
+      failures.delete(key);
+      reply.setCookie(SESSION_COOKIE, session.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: req.protocol === 'https',
+        maxAge: SESSION_DAYS * 86400,
+      });
+      return session.account;
+    },
+  );
+
+  app.get('/session', { schema: { tags: ['账号'], summary: '当前账号', response: { 200: ACCOUNT } } }, async (req) => accountOf(req));
+
+  app.delete('/session', { schema: { tags: ['账号'], summary: '退出登录' } }, async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) await logout(app.store.db, token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  app.get('/accounts', { schema: { tags: ['账号'], summary: '账号列表（管理员）', response: { 200: { type: 'array', items: ACCOUNT } } } }, async (req) => {
+    requireRole(req, 'admin');
+    return app.store.db
+      .select({ id: accounts.id, username: accounts.username, role: accounts.role, regionCode: accounts.regionCode })
+      .from(accounts)
+      .orderBy(desc(accounts.id));
+  });
+
+  app.post(
+    '/accounts',
+    {
+      schema: {
+        tags: ['账号'],
+        summary: '新建账号（管理员）',
+        body: {
+          type: 'object',
+          required: ['username', 'password', 'role'],
+          additionalProperties: false,
+          properties: {
+            username: { type: 'string', minLength: 2, maxLength: 40 },
+            password: { type: 'string', minLength: MIN_PASSWORD, maxLength: 200 },
+            role: { type: 'string', enum: ['viewer', 'reviewer', 'admin'] },
+            regionCode: { type: ['string', 'null'], pattern: '^[0-9]{2,6}$' },
+          },
+        },
+        response: { 200: ACCOUNT },
+      },
+    },
+    async (req) => {
+      const admin = requireRole(req, 'admin');
+      const body = req.body as { username: string; password: string; role: Role; regionCode?: string | null };
+      // an admin limited to a region creates accounts only inside it
+      if (admin.regionCode && !(body.regionCode ?? '').startsWith(admin.regionCode)) throw new HttpError(403, 'out_of_region', '只能在本地区内新建账号');
+      try {
+        return await createAccount(app.store.db, { ...body, actor: admin.username });
+      } catch (e) {
+        throw new HttpError(400, 'bad_request', (e as Error).message);
+      }
+    },
+  );
+};

@@ -1,0 +1,36 @@
+// League tables: agencies of a region ranked by a metric for a year or a range of years.
+import type { FastifyPluginAsync } from 'fastify';
+import { METRICS, MIN_BASE } from './metrics.js';
+import { leagueRows } from './queries.js';
+import { regionOf, yearsOf, YEAR_RANGE } from './http.js';
+
+export const LEAGUE_QUERY = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    ...YEAR_RANGE,
+    kind: { type: 'string', enum: ['government', 'department', 'township', 'other'], description: '机构类别（同类比较）' },
+    sort: { type: 'string', enum: METRICS.map((m) => m.key), default: 'requests_received', description: '排序指标' },
+    order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
+    page: { type: 'integer', minimum: 0, default: 0 },
+    size: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+  },
+} as const;
+
+export type LeagueQuery = { year?: number; from?: number; to?: number; region?: string; kind?: string; sort: string; order: 'asc' | 'desc'; page: number; size: number };
+
+export const leagueRoutes: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/metrics',
+    { schema: { tags: ['排名'], summary: '指标及其公式', response: { 200: { type: 'object', properties: { minBase: { type: 'integer' }, metrics: { type: 'array', items: { type: 'object', additionalProperties: true } } } } } } },
+    async () => ({ minBase: MIN_BASE, metrics: METRICS.map(({ key, label, formula, kind }) => ({ key, label, formula, kind })) }),
+  );
+
+  app.get('/league', { schema: { tags: ['排名'], summary: '排名表', querystring: LEAGUE_QUERY } }, async (req) => {
+    const q = req.query as LeagueQuery;
+    const { from, to } = yearsOf(q);
+    const region = regionOf(req, q.region);
+    const { rows, total } = await leagueRows(app.store.db, { from, to, region, kind: q.kind, sort: q.sort, order: q.order, page: q.page, size: q.size });
+    return { from, to, region, sort: q.sort, order: q.order, page: q.page, size: q.size, total, minBase: MIN_BASE, rows };
+  });
+};

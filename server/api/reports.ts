@@ -1,0 +1,150 @@
+// One report: its figures with evidence, findings with their cells, the original document,
+// the text the parser saw, diffs between versions and against the previous year; and a
+// reviewer's correction of a misread figure.
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { and, asc, desc, eq } from 'drizzle-orm';
+import { similarity } from '../../checks/history-rules.js';
+import { documentText } from '../../parser/index.js';
+import { agencies, corrections, documents, findings, reportVersions, reports } from '../db/schema.js';
+import { correctValue, loadVersion } from '../store/reports.js';
+import { assertInRegion, attachment, HttpError, notFound, requireRole } from './http.js';
+
+const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+const EXTENSION: Record<string, string> = { 'text/html': 'html', 'text/plain': 'txt', 'text/markdown': 'md', 'application/pdf': 'pdf' };
+
+export const reportRoutes: FastifyPluginAsync = async (app) => {
+  const db = app.store.db;
+
+  /** The version with its report and agency, after checking the account may see it. */
+  async function versionOf(req: FastifyRequest, id: number) {
+    const [v] = await db
+      .select({ version: reportVersions, report: reports, agency: agencies })
+      .from(reportVersions)
+      .innerJoin(reports, eq(reports.id, reportVersions.reportId))
+      .innerJoin(agencies, eq(agencies.id, reports.agencyId))
+      .where(eq(reportVersions.id, id));
+    if (!v) throw notFound('报告版本');
+    assertInRegion(req, v.agency.regionCode);
+    return v;
+  }
+
+  async function detail(req: FastifyRequest, versionId: number) {
+    const { version, report, agency } = await versionOf(req, versionId);
+    const reading = await loadVersion(db, app.keyIds, versionId);
+    const { parsed: _p, ...meta } = version;
+    return {
+      version: { ...meta, current: report.currentVersionId === version.id },
+      report: { id: report.id, year: report.year, currentVersionId: report.currentVersionId },
+      agency: { id: agency.id, name: agency.name, kind: agency.kind, regionCode: agency.regionCode },
+      reading,
+      corrections: await db.select().from(corrections).where(eq(corrections.versionId, versionId)).orderBy(asc(corrections.id)),
+      findings: await db
+        .select()
+        .from(findings)
+        .where(and(eq(findings.agencyId, agency.id), eq(findings.year, report.year)))
+        .orderBy(desc(findings.active), asc(findings.rule)),
+      versions: await db
+        .select({ id: reportVersions.id, sha256: reportVersions.sha256, capturedAt: reportVersions.capturedAt })
+        .from(reportVersions)
+        .where(eq(reportVersions.reportId, report.id))
+        .orderBy(asc(reportVersions.id)),
+    };
+  }
+
+  app.get('/reports/:id', { schema: { tags: ['报告'], summary: '报告（当前版本）', params: ID } }, async (req) => {
+    const [r] = await db.select().from(reports).where(eq(reports.id, (req.params as { id: number }).id));
+    if (!r?.currentVersionId) throw notFound('报告');
+    return detail(req, r.currentVersionId);
+  });
+
+  app.get('/versions/:id', { schema: { tags: ['报告'], summary: '报告的某一版本：数值、证据、问题', params: ID } }, async (req) => detail(req, (req.params as { id: number }).id));
+
+  app.get('/versions/:id/document', { schema: { tags: ['报告'], summary: '下载原始文档', params: ID } }, async (req, reply) => {
+    const { version, report, agency } = await versionOf(req, (req.params as { id: number }).id);
+    const [doc] = await db.select().from(documents).where(eq(documents.sha256, version.sha256));
+    if (!doc) throw notFound('原始文档');
+    const ext = EXTENSION[doc.mediaType.split(';')[0]!] ?? 'bin';
+    return attachment(reply, `${agency.name}-${report.year}-版本${version.id}.${ext}`, doc.mediaType.startsWith('text/') ? `${doc.mediaType.split(';')[0]}; charset=utf-8` : doc.mediaType).send(
+      Buffer.from(doc.bytes),
+    );
+  });
+
+  app.get('/versions/:id/text', { schema: { tags: ['报告'], summary: '解析器看到的文本（逐行）', params: ID } }, async (req) => {
+    const { version } = await versionOf(req, (req.params as { id: number }).id);
+    const [doc] = await db.select().from(documents).where(eq(documents.sha256, version.sha256));
+    if (!doc) throw notFound('原始文档');
+    return { text: documentText({ bytes: doc.bytes, mediaType: doc.mediaType === 'application/octet-stream' ? undefined : doc.mediaType }) };
+  });
+
+  app.get(
+    '/versions/:id/diff',
+    {
+      schema: {
+        tags: ['报告'],
+        summary: '与另一版本或上一年度报告比较',
+        params: ID,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { against: { type: 'integer', minimum: 1, description: '另一版本编号；不给出时与上一年度的当前版本比较' } },
+        },
+      },
+    },
+    async (req) => {
+      const id = (req.params as { id: number }).id;
+      const { report, agency } = await versionOf(req, id);
+      let otherId = (req.query as { against?: number }).against;
+      if (otherId === undefined) {
+        const [prev] = await db.select().from(reports).where(and(eq(reports.agencyId, agency.id), eq(reports.year, report.year - 1)));
+        if (!prev?.currentVersionId) throw notFound('上一年度报告');
+        otherId = prev.currentVersionId;
+      }
+      const other = await versionOf(req, otherId);
+      if (other.agency.id !== agency.id) throw new HttpError(400, 'bad_request', '只能与同一机构的报告比较');
+      const [a, b] = await Promise.all([loadVersion(db, app.keyIds, otherId), loadVersion(db, app.keyIds, id)]);
+      const keys = [...new Set([...Object.keys(a!.evidence), ...Object.keys(b!.evidence)])];
+      return {
+        from: { versionId: otherId, year: other.report.year },
+        to: { versionId: id, year: report.year },
+        figures: keys
+          .filter((k) => (a!.values[k] ?? null) !== (b!.values[k] ?? null))
+          .map((k) => ({ key: k, before: a!.values[k] ?? null, after: b!.values[k] ?? null })),
+        sections: ['一', '二', '三', '四', '五', '六'].map((s) => ({
+          section: s,
+          similarity: a!.narrative[s] && b!.narrative[s] ? Math.round(similarity(a!.narrative[s]!, b!.narrative[s]!) * 100) / 100 : null,
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/versions/:id/corrections',
+    {
+      schema: {
+        tags: ['审核'],
+        summary: '更正解析有误的数值（审核员）',
+        params: ID,
+        body: {
+          type: 'object',
+          required: ['key', 'value', 'reason'],
+          additionalProperties: false,
+          properties: {
+            key: { type: 'string', pattern: '^(s[234]|text)\\.[a-z_.]+$' },
+            value: { type: ['number', 'null'] },
+            reason: { type: 'string', minLength: 2, maxLength: 500 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const account = requireRole(req, 'reviewer');
+      const id = (req.params as { id: number }).id;
+      await versionOf(req, id);
+      const body = req.body as { key: string; value: number | null; reason: string };
+      const reading = await loadVersion(db, app.keyIds, id);
+      if (!(body.key in reading!.evidence)) throw new HttpError(400, 'bad_request', `该报告没有单元格 ${body.key}`);
+      await correctValue(db, app.keyIds, { versionId: id, key: body.key, value: body.value, author: account.username, reason: body.reason });
+      return { ok: true };
+    },
+  );
+};

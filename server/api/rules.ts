@@ -1,0 +1,35 @@
+// The rule catalogue, each rule with how many active findings it has (in the account's region).
+import type { FastifyPluginAsync } from 'fastify';
+import { sql } from 'drizzle-orm';
+import { RULES } from '../../checks/index.js';
+import { rowsOf } from '../store/write.js';
+import { regionOf } from './http.js';
+
+export const ruleRoutes: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/rules',
+    {
+      schema: {
+        tags: ['规则'],
+        summary: '检查规则及其问题数',
+        querystring: { type: 'object', additionalProperties: false, properties: { year: { type: 'integer', minimum: 2000, maximum: 2100 }, region: { type: 'string', pattern: '^[0-9]{2,6}$' } } },
+      },
+    },
+    async (req) => {
+      const q = req.query as { year?: number; region?: string };
+      const region = regionOf(req, q.region);
+      const counts = rowsOf<{ rule: string; state: string; n: number }>(
+        await app.store.db.execute(sql`
+          select x.rule, x.state, count(*)::int as n
+          from findings x join agencies a on a.id = x.agency_id
+          where x.active and coalesce(a.region_code, '') like ${`${region}%`} ${q.year ? sql`and x.year = ${q.year}` : sql``}
+          group by x.rule, x.state`),
+      );
+      return RULES.map(({ id, severity, scope, title, basis, message }) => {
+        const mine = counts.filter((c) => c.rule === id);
+        const by = (state: string) => mine.filter((c) => c.state === state).reduce((a, c) => a + c.n, 0);
+        return { id, severity, scope, title, basis, message, open: by('open'), confirmed: by('confirmed'), dismissed: by('dismissed') };
+      });
+    },
+  );
+};

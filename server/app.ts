@@ -1,0 +1,69 @@
+// The HTTP API: one fastify plugin per route group, a JSON schema on every route (which
+// is also the OpenAPI document served at /docs), errors as JSON with a Chinese message.
+import cookie from '@fastify/cookie';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { sessionAccount } from './auth/accounts.js';
+import type { Store } from './db/client.js';
+import { KeyIds } from './store/figures.js';
+import { HttpError } from './api/http.js';
+import { agencyRoutes } from './api/agencies.js';
+import { authRoutes, SESSION_COOKIE } from './api/auth.js';
+import { coverageRoutes } from './api/coverage.js';
+import { exportRoutes } from './api/exports.js';
+import { findingRoutes } from './api/findings.js';
+import { leagueRoutes } from './api/league.js';
+import { reportRoutes } from './api/reports.js';
+import { ruleRoutes } from './api/rules.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: Store;
+    keyIds: KeyIds;
+  }
+}
+
+/** Routes reachable without signing in. */
+const PUBLIC = new Set(['/api/session', '/api/health']);
+
+export async function buildApp(store: Store, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: true });
+  app.decorate('store', store);
+  app.decorate('keyIds', new KeyIds(store.db));
+  app.decorateRequest('account', null);
+
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'nianjian 年检 API', version: '1.0.0', description: '政府信息公开工作年度报告监管：排名、覆盖、机构历史、证据、审核与导出' },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.addHook('onRequest', async (req) => {
+    if (!req.url.startsWith('/api/')) return;
+    const token = req.cookies[SESSION_COOKIE];
+    req.account = token ? await sessionAccount(store.db, token) : null;
+    if (!req.account && !PUBLIC.has(req.routeOptions.url ?? '')) throw new HttpError(401, 'unauthenticated', '请先登录');
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    if (err instanceof HttpError) return reply.status(err.statusCode).send({ error: err.code, message: err.message });
+    const e = err as { validation?: unknown; statusCode?: number; message: string };
+    if (e.validation) return reply.status(400).send({ error: 'bad_request', message: `请求参数有误：${e.message}` });
+    if (e.statusCode && e.statusCode < 500) return reply.status(e.statusCode).send({ error: 'bad_request', message: `请求有误：${e.message}` });
+    req.log.error(err);
+    return reply.status(500).send({ error: 'internal', message: '服务器内部错误，已记录' });
+  });
+  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not_found', message: `没有这个地址：${req.method} ${req.url.split('?')[0]}` }));
+
+  app.get('/api/health', { schema: { tags: ['系统'], summary: '健康检查', response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, store: { type: 'string' } } } } } }, async () => ({
+    ok: true,
+    store: store.kind,
+  }));
+  for (const routes of [authRoutes, leagueRoutes, coverageRoutes, agencyRoutes, reportRoutes, ruleRoutes, findingRoutes, exportRoutes]) {
+    await app.register(routes, { prefix: '/api' });
+  }
+  return app;
+}

@@ -1,0 +1,29 @@
+// `npm start`: the API and the scheduler in one process, on the embedded database unless
+// DATABASE_URL is set. PGlite has one owner, so this process is it.
+import cron from 'node-cron';
+import { buildApp } from './app.js';
+import { openDb } from './db/client.js';
+import { checkMissing } from './store/reports.js';
+
+const PORT = Number(process.env.PORT ?? 3000);
+const HOST = process.env.HOST ?? '127.0.0.1';
+
+const store = await openDb();
+const app = await buildApp(store, { logger: true });
+
+// Deadlines pass while nobody imports: look for missing reports every night (Beijing time).
+const missing = cron.schedule('30 2 * * *', async () => {
+  const raised = await checkMissing(store.db, new Date());
+  app.log.info({ raised }, 'PUB.MISSING checked');
+}, { name: 'pub-missing', timezone: 'Asia/Shanghai', noOverlap: true });
+
+const stop = async () => {
+  await missing.stop();
+  await app.close();
+  await store.close();
+  process.exit(0);
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
+
+await app.listen({ port: PORT, host: HOST });
