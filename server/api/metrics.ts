@@ -24,10 +24,6 @@ const rate = (num: SQL, den: SQL) => sql`(${num})::float8 / nullif(${den}, 0)`;
 const closed = s3('closed');
 const cases = sql`${s4('review_total')} + ${s4('suit_total')}`;
 
-/** Active findings of the agency in the chosen years; a dismissed finding is not counted. */
-const findingsOf = (severity: string) =>
-  sql`(select count(*) from findings x where x.agency_id = a.id and x.year between f_from.y and f_to.y and x.active and x.state <> 'dismissed' and x.severity = ${severity})::int`;
-
 export const METRICS: Metric[] = [
   { key: 'requests_received', label: '本年新收申请', formula: '第三部分“一、本年新收”总计', kind: 'count', expr: s3('new_total') },
   { key: 'carried_in', label: '上年结转申请', formula: '第三部分“二、上年结转”总计', kind: 'count', expr: s3('carried_in') },
@@ -65,8 +61,8 @@ export const METRICS: Metric[] = [
     expr: rate(sql`${s4('review_corrected')} + ${s4('suit_corrected')}`, cases),
     base: cases,
   },
-  { key: 'errors', label: '错误', formula: '未被驳回的“错误”级问题数', kind: 'count', expr: findingsOf('error') },
-  { key: 'warnings', label: '警告', formula: '未被驳回的“警告”级问题数', kind: 'count', expr: findingsOf('warning') },
+  { key: 'errors', label: '错误', formula: '未被驳回的“错误”级问题数', kind: 'count', expr: sql.raw('sum(f.errors)::int') },
+  { key: 'warnings', label: '警告', formula: '未被驳回的“警告”级问题数', kind: 'count', expr: sql.raw('sum(f.warnings)::int') },
   {
     key: 'days_late',
     label: '逾期天数',

@@ -286,8 +286,11 @@ export const reportFacts = pgTable(
     coercion: doublePrecision('coercion'),
     fees: doublePrecision('fees'),
     proactiveItems: doublePrecision('proactive_items'),
+    /** active findings not dismissed, kept current whenever the agency-year's findings change */
+    errors: integer('errors').notNull().default(0),
+    warnings: integer('warnings').notNull().default(0),
   },
-  (t) => [index('facts_year_region').on(t.year, t.regionCode), index('facts_agency').on(t.agencyId)],
+  (t) => [index('facts_year_region').on(t.year, t.regionCode), index('facts_agency').on(t.agencyId, t.year)],
 );
 
 /** People who use nianjian; a reviewer may be limited to a region (a city reviewer sees only their city). */

@@ -3,7 +3,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { sum } from '../../checks/report-rules.js';
 import { outcomeRows, S4_GROUPS } from '../../parser/layout.js';
-import type { ParsedReport } from '../../parser/types.js';
+import type { Finding, ParsedReport } from '../../parser/types.js';
 import type { Db } from '../db/client.js';
 import type { AgencyRow } from './agencies.js';
 import { deadlineFor } from './deadlines.js';
@@ -43,9 +43,12 @@ export interface Facts {
   coercion: number | null;
   fees: number | null;
   proactive_items: number | null;
+  /** the report's own findings; the counts are refreshed when other checks add theirs */
+  errors: number;
+  warnings: number;
 }
 
-export function factsOf(r: ParsedReport, agency: AgencyRow, year: number, publishedAt: Date | null): Facts {
+export function factsOf(r: ParsedReport, agency: AgencyRow, year: number, publishedAt: Date | null, found: Finding[]): Facts {
   const v = (k: string) => r.values[k] ?? null;
   const format = r.layout?.s3 ?? '2021';
   const rows = (prefix: string) => outcomeRows(format).filter((k) => k.startsWith(prefix)).map((k) => `${k}.total`);
@@ -83,6 +86,8 @@ export function factsOf(r: ParsedReport, agency: AgencyRow, year: number, publis
     coercion: v('s2.coercion.decisions'),
     fees: v('s2.fees.amount'),
     proactive_items: v('text.proactive_items'),
+    errors: found.filter((f) => f.severity === 'error').length,
+    warnings: found.filter((f) => f.severity === 'warning').length,
   };
 }
 
@@ -90,7 +95,7 @@ const COLUMNS = [
   'agency_id', 'year', 'region_code', 'kind', 'status', 'format', 's2_ok', 's3_ok', 's4_ok', 'deadline', 'published_at',
   'new_total', 'carried_in', 'granted', 'partial', 'denied', 'unable', 'refused', 'other_handled', 'closed', 'carried_out',
   'review_total', 'review_corrected', 'suit_total', 'suit_corrected', 'rules_issued', 'normative_issued', 'licensing',
-  'penalty', 'coercion', 'fees', 'proactive_items',
+  'penalty', 'coercion', 'fees', 'proactive_items', 'errors', 'warnings',
 ] as const satisfies ReadonlyArray<keyof Facts>;
 
 /** `select <report id>, <version id>, <facts…>` for an insert into report_facts. */

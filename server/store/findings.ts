@@ -54,6 +54,20 @@ export async function saveFindings(db: Db, target: FindingTarget, scope: Scope, 
       });
   }
   const keep = found.map((f) => f.fingerprint);
+  await retire(db, target, onlyRules, keep);
+  await refreshCounts(db, target.agencyId, target.year);
+}
+
+/** The counts of report_facts for an agency-year, after its findings changed. */
+export async function refreshCounts(db: Db, agencyId: number, year: number): Promise<void> {
+  await db.execute(sql`
+    update report_facts set
+      errors = (select count(*) from findings x where x.agency_id = ${agencyId} and x.year = ${year} and x.active and x.state <> 'dismissed' and x.severity = 'error'),
+      warnings = (select count(*) from findings x where x.agency_id = ${agencyId} and x.year = ${year} and x.active and x.state <> 'dismissed' and x.severity = 'warning')
+    where agency_id = ${agencyId} and year = ${year}`);
+}
+
+async function retire(db: Db, target: FindingTarget, onlyRules: string[], keep: string[]): Promise<void> {
   await db
     .update(findings)
     .set({ active: false })
@@ -78,8 +92,9 @@ export async function reviewFinding(
       .update(findings)
       .set({ state: input.state, reviewer: input.reviewer, comment: input.comment ?? null, reviewedAt: sql`now()` })
       .where(eq(findings.id, input.id))
-      .returning({ id: findings.id });
+      .returning({ id: findings.id, agencyId: findings.agencyId, year: findings.year });
     if (!updated.length) throw new Error(`没有编号为 ${input.id} 的问题`);
+    await refreshCounts(tx as unknown as Db, updated[0]!.agencyId, updated[0]!.year);
     await tx.insert(auditLog).values({ actor: input.reviewer, action: `finding.${input.state}`, target: `finding:${input.id}`, detail: { comment: input.comment ?? null } });
   });
 }

@@ -93,7 +93,7 @@ export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput,
     figures: row,
     findings: single.findings,
     rules: SINGLE_REPORT_RULES,
-    facts: factsOf(report, agency, year, publishedAt),
+    facts: factsOf(report, agency, year, publishedAt, single.findings),
   });
   crashPoint('after-write');
   const result: ImportResult = {

@@ -10,7 +10,7 @@ import { deadlineFor, missingAfter } from './deadlines.js';
 import { decodeFigures, type KeyIds } from './figures.js';
 import type { AgencyRow } from './agencies.js';
 import { factsOf, writeFacts } from './facts.js';
-import { saveFindings } from './findings.js';
+import { refreshCounts, saveFindings } from './findings.js';
 
 export const agencyKey = (agencyId: number) => `a${agencyId}`;
 
@@ -210,7 +210,9 @@ export async function refreshFacts(db: Db, keyIds: KeyIds, reportId: number): Pr
     .where(eq(reports.id, reportId));
   if (!r?.versionId) return;
   const reading = await loadVersion(db, keyIds, r.versionId);
-  if (reading) await writeFacts(db, reportId, r.versionId, factsOf(reading, r.agency, r.year, r.publishedAt));
+  if (!reading) return;
+  await writeFacts(db, reportId, r.versionId, factsOf(reading, r.agency, r.year, r.publishedAt, []));
+  await refreshCounts(db, r.agency.id, r.year);
 }
 
 /** Single-report checks of the current version, then the years it touches. */
