@@ -90,14 +90,18 @@ export interface CoverageRow {
  */
 export async function coverageRows(db: Db, region: string, from: number, to: number, now = new Date()): Promise<CoverageRow[]> {
   const result = await db.execute(sql`
-    select a.id, a.name, a.kind, a.region_code, y.year, f.report_id,
+    select a.id, a.name, a.kind, a.region_code, y.year, f.report_id, coalesce(f.errors, 0) as errors,
            greatest(f.published_at::date - f.deadline::date, 0) as late_days,
-           (select count(*) from findings x where x.agency_id = a.id and x.year = y.year and x.active and x.state <> 'dismissed' and x.severity = 'error')::int as errors,
-           exists (select 1 from findings x where x.agency_id = a.id and x.year = y.year and x.active and x.rule = 'PUB.IMAGE_ONLY') as image_only,
-           exists (select 1 from findings x where x.agency_id = a.id and x.year = y.year and x.active and x.rule = 'PUB.MISSING') as missing
+           coalesce(p.image_only, false) as image_only, coalesce(p.missing, false) as missing
     from agencies a
     cross join generate_series(${from}::int, ${to}::int) as y(year)
     left join report_facts f on f.agency_id = a.id and f.year = y.year
+    left join (
+      select agency_id, year, bool_or(rule = 'PUB.IMAGE_ONLY') as image_only, bool_or(rule = 'PUB.MISSING') as missing
+      from findings
+      where active and rule in ('PUB.IMAGE_ONLY', 'PUB.MISSING') and year between ${from} and ${to}
+      group by agency_id, year
+    ) p on p.agency_id = a.id and p.year = y.year
     where a.merged_into is null and coalesce(a.region_code, '') like ${`${region}%`}
       and (a.status = 'confirmed' or exists (select 1 from reports r where r.agency_id = a.id))
     order by a.region_code nulls last, a.name, y.year`);

@@ -91,7 +91,8 @@ export function factsOf(r: ParsedReport, agency: AgencyRow, year: number, publis
   };
 }
 
-const COLUMNS = [
+/** The columns of report_facts besides its keys, in the order factsValues gives them. */
+export const FACT_COLUMNS = [
   'agency_id', 'year', 'region_code', 'kind', 'status', 'format', 's2_ok', 's3_ok', 's4_ok', 'deadline', 'published_at',
   'new_total', 'carried_in', 'granted', 'partial', 'denied', 'unable', 'refused', 'other_handled', 'closed', 'carried_out',
   'review_total', 'review_corrected', 'suit_total', 'suit_corrected', 'rules_issued', 'normative_issued', 'licensing',
@@ -100,12 +101,12 @@ const COLUMNS = [
 
 /** `select <report id>, <version id>, <facts…>` for an insert into report_facts. */
 export function factsValues(f: Facts, reportId: SQL, versionId: SQL): SQL {
-  const values = COLUMNS.map((c) => (c === 'published_at' ? sql`${f[c]}::timestamptz` : sql`${f[c]}`));
+  const values = FACT_COLUMNS.map((c) => (c === 'published_at' ? sql`${f[c]}::timestamptz` : sql`${f[c]}`));
   return sql`${reportId}, ${versionId}, ${sql.join(values, sql`, `)}`;
 }
 
-export const FACTS_INSERT = sql.raw(`insert into report_facts (report_id, version_id, ${COLUMNS.join(', ')})`);
-export const FACTS_UPSERT = sql.raw(`on conflict (report_id) do update set version_id = excluded.version_id, ${COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`);
+export const FACTS_INSERT = sql.raw(`insert into report_facts (report_id, version_id, ${FACT_COLUMNS.join(', ')})`);
+export const FACTS_UPSERT = sql.raw(`on conflict (report_id) do update set version_id = excluded.version_id, ${FACT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`);
 
 /** Facts rewritten for a report's current version (after a re-parse or a correction). */
 export async function writeFacts(db: Db, reportId: number, versionId: number, f: Facts): Promise<void> {
