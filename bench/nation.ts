@@ -4,7 +4,7 @@
 // seed figures. Targets (issue 6): under 10 GB; league table for a province and coverage
 // for a city p95 ≤ 150 ms at 20 concurrent clients (autocannon on loopback); XLSX export
 // of 10,000 rows ≤ 3 s. Needs PostgreSQL: BENCH_DATABASE_URL (a server where a database
-// can be created); BENCH_REGIONS to try fewer regions.
+// can be created); BENCH_REGIONS to try fewer regions; BENCH_KEEP to keep the database.
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -166,7 +166,9 @@ export async function benchNation(adminUrl: string, regions: number): Promise<vo
     await app.close();
   } finally {
     await store.close();
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    // BENCH_KEEP: leave the database for EXPLAIN and further runs
+    if (process.env.BENCH_KEEP) console.log(`kept database ${name}`);
+    else await admin.unsafe(`drop database if exists "${name}" with (force)`);
     await admin.end();
   }
 }

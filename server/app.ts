@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { sessionAccount } from './auth/accounts.js';
 import type { Store } from './db/client.js';
 import { KeyIds } from './store/figures.js';
+import { ResultCache } from './api/cache.js';
 import { HttpError } from './api/http.js';
 import { agencyRoutes } from './api/agencies.js';
 import { authRoutes, SESSION_COOKIE } from './api/auth.js';
@@ -21,6 +22,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
     keyIds: KeyIds;
+    results: ResultCache;
   }
 }
 
@@ -31,6 +33,7 @@ export async function buildApp(store: Store, opts: { logger?: boolean } = {}): P
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: true });
   app.decorate('store', store);
   app.decorate('keyIds', new KeyIds(store.db));
+  app.decorate('results', new ResultCache(store.db));
   app.decorateRequest('account', null);
 
   await app.register(cookie);

@@ -11,7 +11,7 @@ export const coverageRoutes: FastifyPluginAsync = async (app) => {
     const q = req.query as { year?: number; from?: number; to?: number; region?: string };
     const { from, to } = yearsOf(q);
     const region = regionOf(req, q.region);
-    const rows = await coverageRows(app.store.db, region, from, to);
+    const rows = await app.results.get(`coverage:${region}:${from}:${to}`, () => coverageRows(app.store.db, region, from, to));
     const counts: Record<string, number> = {};
     for (const r of rows) for (const c of Object.values(r.cells)) counts[c.status] = (counts[c.status] ?? 0) + 1;
     return { region, from, to, counts, rows };

@@ -30,7 +30,8 @@ export const leagueRoutes: FastifyPluginAsync = async (app) => {
     const q = req.query as LeagueQuery;
     const { from, to } = yearsOf(q);
     const region = regionOf(req, q.region);
-    const { rows, total } = await leagueRows(app.store.db, { from, to, region, kind: q.kind, sort: q.sort, order: q.order, page: q.page, size: q.size });
+    const params = { from, to, region, kind: q.kind, sort: q.sort, order: q.order, page: q.page, size: q.size };
+    const { rows, total } = await app.results.get(`league:${JSON.stringify(params)}`, () => leagueRows(app.store.db, params));
     return { from, to, region, sort: q.sort, order: q.order, page: q.page, size: q.size, total, minBase: MIN_BASE, rows };
   });
 };

@@ -75,7 +75,7 @@ export const METRICS: Metric[] = [
     label: '未发布年度数',
     formula: '期限已过仍未发布年度报告的年数',
     kind: 'count',
-    expr: sql`(select count(*) from findings x where x.agency_id = a.id and x.year between f_from.y and f_to.y and x.active and x.rule = 'PUB.MISSING')::int`,
+    expr: sql.raw('coalesce(max(m.missing), 0)::int'),
   },
 ];
 

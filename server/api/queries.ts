@@ -28,6 +28,11 @@ export interface LeagueRow {
   insufficient: string[];
 }
 
+/** Agencies of a region: a prefix of their GB/T 2260 code ('' for the whole country), by index. */
+function inRegion(region: string): SQL {
+  return region ? sql`a.region_code like ${`${region}%`}` : sql`true`;
+}
+
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 export async function leagueRows(db: Db, p: LeagueParams): Promise<{ rows: LeagueRow[]; total: number }> {
@@ -47,7 +52,12 @@ export async function leagueRows(db: Db, p: LeagueParams): Promise<{ rows: Leagu
     cross join (select ${p.to}::int as y) f_to
     left join regions r on r.code = a.region_code
     left join report_facts f on f.agency_id = a.id and f.year between f_from.y and f_to.y
-    where a.merged_into is null and coalesce(a.region_code, '') like ${`${p.region}%`}
+    left join (
+      select agency_id, count(*) as missing from findings
+      where rule = 'PUB.MISSING' and active and year between ${p.from} and ${p.to}
+      group by agency_id
+    ) m on m.agency_id = a.id
+    where a.merged_into is null and ${inRegion(p.region)}
       ${p.kind ? sql`and a.kind = ${p.kind}` : sql``}
     group by a.id, r.name, f_from.y, f_to.y
     having a.status = 'confirmed' or count(f.report_id) > 0
@@ -102,7 +112,7 @@ export async function coverageRows(db: Db, region: string, from: number, to: num
       where active and rule in ('PUB.IMAGE_ONLY', 'PUB.MISSING') and year between ${from} and ${to}
       group by agency_id, year
     ) p on p.agency_id = a.id and p.year = y.year
-    where a.merged_into is null and coalesce(a.region_code, '') like ${`${region}%`}
+    where a.merged_into is null and ${inRegion(region)}
       and (a.status = 'confirmed' or exists (select 1 from reports r where r.agency_id = a.id))
     order by a.region_code nulls last, a.name, y.year`);
   const byAgency = new Map<number, CoverageRow>();

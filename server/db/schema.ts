@@ -43,7 +43,7 @@ export const agencies = pgTable(
     mergedInto: integer('merged_into'),
     createdAt: at('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('agencies_name').on(t.name)],
+  (t) => [uniqueIndex('agencies_name').on(t.name), index('agencies_region').on(t.regionCode.op('text_pattern_ops'))],
 );
 
 /** Other names an agency is known by: renames (偃师市 → 偃师区), OCR and typing variants. */

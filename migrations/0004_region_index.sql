@@ -1,0 +1,1 @@
+CREATE INDEX "agencies_region" ON "agencies" USING btree ("region_code" text_pattern_ops);

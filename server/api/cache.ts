@@ -1,0 +1,28 @@
+// Answers of the heavy read routes (league tables, coverage) kept until the data they
+// read changes. The store's generation number (a sequence the triggers of migration 0005
+// advance on every write to those tables) says when; it is read before computing, so an
+// answer computed while data changed is recomputed on the next request.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client.js';
+import { rowsOf } from '../store/write.js';
+
+const MAX_ENTRIES = 500;
+
+export class ResultCache {
+  private readonly entries = new Map<string, { generation: string; value: unknown }>();
+  constructor(private readonly db: Db) {}
+
+  async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    const [{ last_value: generation }] = rowsOf<{ last_value: string }>(await this.db.execute(sql`select last_value::text from store_generation`)) as [{ last_value: string }];
+    const hit = this.entries.get(key);
+    if (hit && hit.generation === generation) {
+      this.entries.delete(key);
+      this.entries.set(key, hit);
+      return hit.value as T;
+    }
+    const value = await compute();
+    this.entries.set(key, { generation, value });
+    if (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+}
