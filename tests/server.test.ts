@@ -218,6 +218,31 @@ describe.each(backends(tmp))('API on $name', (backend) => {
     });
   });
 
+  describe('agencies and accounts', () => {
+    it('lists accounts for admins only', async () => {
+      expect((await get('/api/accounts', 'viewer')).statusCode).toBe(403);
+      expect((await get('/api/accounts')).json().map((a: { username: string }) => a.username)).toEqual(expect.arrayContaining(['admin', 'viewer', 'pds']));
+    });
+
+    it('lets a reviewer confirm an unconfirmed agency, audited', async () => {
+      const [a] = (await get('/api/agencies?region=410307&status=unconfirmed')).json();
+      expect(a).toMatchObject({ name: '偃师区住房和城乡建设局', status: 'unconfirmed' });
+      expect((await post(`/api/agencies/${a.id}/review`, { action: 'confirm' }, 'viewer')).statusCode).toBe(403);
+      expect((await post(`/api/agencies/${a.id}/review`, { action: 'confirm' }, 'pds')).statusCode).toBe(403); // outside 平顶山
+      expect((await post(`/api/agencies/${a.id}/review`, { action: 'merge' })).json().message).toBe('请指定要并入的另一个机构');
+      expect((await post(`/api/agencies/${a.id}/review`, { action: 'confirm' })).json()).toEqual({ ok: true });
+      expect((await get('/api/agencies?region=410307&status=confirmed')).json().map((x: { id: number }) => x.id)).toEqual([a.id]);
+    });
+
+    it('gives a report by its id as its current version', async () => {
+      const v = (await get(`/api/versions/${ids.jia2023}`)).json();
+      const r = (await get(`/api/reports/${v.report.id}`)).json();
+      expect(r.version).toMatchObject({ id: ids.jia2023, current: true });
+      expect(r.reading.year).toBe(2023);
+      expect((await get('/api/reports/999999')).statusCode).toBe(404);
+    });
+  });
+
   describe('review', () => {
     it('lets a reviewer in the region confirm a finding, not a viewer; every act is audited', async () => {
       const [f] = (await get('/api/findings?year=2024&rule=S4.GROUP_TOTAL')).json();

@@ -1,5 +1,5 @@
-// Answers of the heavy read routes (league tables, coverage) kept until the data they
-// read changes. The store's generation number (a sequence the triggers of migration 0005
+// Answers of the heavy read routes (league tables, coverage) kept, serialised, until the
+// data they read changes. The store's generation number (a sequence the triggers of migration 0005
 // advance on every write to those tables) says when; it is read before computing, so an
 // answer computed while data changed is recomputed on the next request.
 import { sql } from 'drizzle-orm';
@@ -11,6 +11,11 @@ const MAX_ENTRIES = 500;
 export class ResultCache {
   private readonly entries = new Map<string, { generation: string; value: unknown }>();
   constructor(private readonly db: Db) {}
+
+  /** The JSON text of `compute()`'s answer, computed only when the data changed. */
+  async json(key: string, compute: () => Promise<unknown>): Promise<string> {
+    return this.get(key, async () => JSON.stringify(await compute()));
+  }
 
   async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
     const [{ last_value: generation }] = rowsOf<{ last_value: string }>(await this.db.execute(sql`select last_value::text from store_generation`)) as [{ last_value: string }];

@@ -26,12 +26,12 @@ export const leagueRoutes: FastifyPluginAsync = async (app) => {
     async () => ({ minBase: MIN_BASE, metrics: METRICS.map(({ key, label, formula, kind }) => ({ key, label, formula, kind })) }),
   );
 
-  app.get('/league', { schema: { tags: ['排名'], summary: '排名表', querystring: LEAGUE_QUERY } }, async (req) => {
+  app.get('/league', { schema: { tags: ['排名'], summary: '排名表', querystring: LEAGUE_QUERY } }, async (req, reply) => {
     const q = req.query as LeagueQuery;
     const { from, to } = yearsOf(q);
     const region = regionOf(req, q.region);
     const params = { from, to, region, kind: q.kind, sort: q.sort, order: q.order, page: q.page, size: q.size };
-    const { rows, total } = await app.results.get(`league:${JSON.stringify(params)}`, () => leagueRows(app.store.db, params));
-    return { from, to, region, sort: q.sort, order: q.order, page: q.page, size: q.size, total, minBase: MIN_BASE, rows };
+    const body = await app.results.json(`league:${JSON.stringify(params)}`, async () => ({ ...params, minBase: MIN_BASE, ...(await leagueRows(app.store.db, params)) }));
+    return reply.type('application/json; charset=utf-8').send(body);
   });
 };
