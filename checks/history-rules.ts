@@ -95,8 +95,15 @@ const JUMP_KEYS = ['s3.new.total', 's2.licensing.decisions', 's2.penalty.decisio
 const JUMP_BASE = 10;
 const JUMP_FACTOR = 5;
 
+/** A figure of a table read with doubt in either year is no base for comparison. */
+const confident = (r: ParsedReport, key: string) => {
+  const table = key.slice(0, 2);
+  return !(table === 's2' || table === 's3' || table === 's4') || r.tables[table] === 'ok';
+};
+
 const jump: HistoryCheck = (cur, prev) =>
   JUMP_KEYS.flatMap((key) => {
+    if (!confident(cur, key) || !confident(prev, key)) return [];
     const now = cur.values[key];
     const before = prev.values[key];
     if (now === undefined || before === undefined || before < JUMP_BASE) return [];

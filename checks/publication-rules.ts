@@ -16,7 +16,9 @@ export interface PublicationContext {
 
 export type PublicationCheck = (ctx: PublicationContext) => CheckResult;
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
+/** The calendar day in Beijing: deadlines are Chinese dates. */
+const BEIJING_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+const day = (d: Date) => BEIJING_DAY.format(d);
 
 const late: PublicationCheck = (ctx) => {
   const published = ctx.versions.map((v) => v.publishedAt).find((d) => d !== null);

@@ -7,7 +7,7 @@ import { openDb, type Store } from '../server/db/client.js';
 import { importFailures, parserRuns } from '../server/db/schema.js';
 import type { AgencyRow } from '../server/store/agencies.js';
 import { KeyIds } from '../server/store/figures.js';
-import { IMPORT_PARALLELISM, importDocument, inParallel, type Outcome } from '../server/store/import.js';
+import { briefly, IMPORT_PARALLELISM, importDocument, inParallel, type Outcome } from '../server/store/import.js';
 import { reparse } from '../server/store/reparse.js';
 import { checkMissing } from '../server/store/reports.js';
 import { mediaTypeOf } from './media.js';
@@ -71,7 +71,7 @@ export async function importCommand(argv: string[]): Promise<number> {
       } catch (e) {
         outcome = 'failed';
         const code = (e as NodeJS.ErrnoException).code;
-        const reason = code === 'ENOENT' ? '文件不存在' : code === 'EACCES' ? '无权读取' : (e as Error).message;
+        const reason = code === 'ENOENT' ? '文件不存在' : code === 'EACCES' ? '无权读取' : briefly(e);
         await db.insert(importFailures).values({ source: file, reason });
         process.stderr.write(`失败 ${file}：${reason}\n`);
       }

@@ -63,7 +63,8 @@ export function decodeText(bytes: Uint8Array): string {
     throw new UnreadableDocumentError('binary', '不是文本文件（含大量不可打印字符）');
   }
   if (text.trim() === '') throw new UnreadableDocumentError('empty', '文件没有文字内容');
-  return text;
+  // a stray NUL carries no text (and no database text type can hold it)
+  return text.includes('\u0000') ? text.replace(/\u0000/g, '') : text;
 }
 
 /** Elements whose end tag is optional, or that have none: they do not nest in practice. */

@@ -34,10 +34,11 @@ export function readCell(printed: string): CellValue | null {
   if (GROUPED.test(num)) num = num.replace(/,/g, '');
   if (NUMBER.test(num)) {
     const dot = num.indexOf('.');
-    return { semantics: 'number', value: Number(num), decimals: dot < 0 ? 0 : num.length - dot - 1 };
+    // + 0 turns a printed "-0" into 0
+    return { semantics: 'number', value: Number(num) + 0, decimals: dot < 0 ? 0 : num.length - dot - 1 };
   }
   const change = CHANGE_WORDS.exec(t);
-  if (change) return { semantics: 'number', value: (change[1]!.startsWith('减') ? -1 : 1) * Number(change[2]), decimals: 0 };
+  if (change) return { semantics: 'number', value: (change[1]!.startsWith('减') ? -1 : 1) * Number(change[2]) + 0, decimals: 0 };
   const unit = WITH_UNIT.exec(t);
   if (unit) {
     const inner = readCell(unit[1]!);

@@ -36,6 +36,8 @@ export interface OpenOptions {
 
 const MIGRATIONS = fileURLToPath(new URL('../../migrations', import.meta.url));
 const LOCK = 'nianjian.lock';
+/** Advisory-lock key held while migrating PostgreSQL. */
+const MIGRATION_LOCK = 7300;
 
 export class StoreLockedError extends Error {
   constructor(dir: string, pid: number) {
@@ -65,7 +67,8 @@ function lockDir(dir: string): () => void {
   const file = join(dir, LOCK);
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, 'utf8').trim());
-    if (pid && pid !== process.pid && alive(pid)) throw new StoreLockedError(dir, pid);
+    // this process too: a second handle would remove the lock on closing while the first is open
+    if (pid && alive(pid)) throw new StoreLockedError(dir, pid);
   }
   writeFileSync(file, String(process.pid));
   return () => rmSync(file, { force: true });
@@ -85,9 +88,16 @@ export async function openDb(options: OpenOptions = {}): Promise<Store> {
       db: db as unknown as Db,
       kind: 'postgres',
       location: redact(url),
+      // importers starting together on a fresh database must not both create the schema
       migrate: async () => {
-        await migratePostgres(db, { migrationsFolder: MIGRATIONS });
-        await loadRegions(db as unknown as Db);
+        const one = postgres(url, { max: 1, onnotice: () => {} });
+        try {
+          await one`select pg_advisory_lock(${MIGRATION_LOCK})`;
+          await migratePostgres(drizzlePostgres(one), { migrationsFolder: MIGRATIONS });
+          await loadRegions(db as unknown as Db);
+        } finally {
+          await one.end();
+        }
       },
       close: () => client.end(),
     };
@@ -118,6 +128,13 @@ export async function openDb(options: OpenOptions = {}): Promise<Store> {
       },
     };
   }
-  if (options.migrate !== false) await store.migrate();
+  if (options.migrate !== false) {
+    try {
+      await store.migrate();
+    } catch (e) {
+      await store.close();
+      throw e;
+    }
+  }
   return store;
 }

@@ -10,14 +10,25 @@ const NATIONAL: Dates = { government: '03-31', department: '01-31', township: '0
 /** Days after the deadline before a report not found counts as missing (sites publish late, scrapers lag). */
 export const MISSING_GRACE_DAYS = Number(process.env.NIANJIAN_MISSING_GRACE_DAYS ?? 30);
 
+const MONTH_DAY = /^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
 function overrides(): Record<string, Partial<Dates>> {
   const raw = process.env.NIANJIAN_DEADLINES;
   if (!raw) return {};
+  let parsed: Record<string, Partial<Dates>>;
   try {
-    return JSON.parse(raw) as Record<string, Partial<Dates>>;
+    parsed = JSON.parse(raw) as Record<string, Partial<Dates>>;
   } catch {
     throw new Error(`NIANJIAN_DEADLINES 不是合法的 JSON：${raw}`);
   }
+  for (const [province, dates] of Object.entries(parsed)) {
+    for (const [kind, md] of Object.entries(dates ?? {})) {
+      if (typeof md !== 'string' || !MONTH_DAY.test(md) || Number.isNaN(Date.parse(`2001-${md}`))) {
+        throw new Error(`NIANJIAN_DEADLINES 中 ${province}.${kind} 应为“月-日”，如 "03-31"，而不是 ${JSON.stringify(md)}`);
+      }
+    }
+  }
+  return parsed;
 }
 
 /** The deadline (yyyy-mm-dd) of the report for `year` of an agency of `kind` in `regionCode`. */

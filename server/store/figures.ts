@@ -37,9 +37,14 @@ export class KeyIds {
 
   async idsOf(keys: string[]): Promise<Map<string, number>> {
     const unknown = keys.filter((k) => !this.ids.has(k));
-    if (unknown.length) {
-      await this.db.insert(figureKeys).values(unknown.map((key) => ({ key }))).onConflictDoNothing();
-      for (const r of await this.db.select().from(figureKeys).where(inArray(figureKeys.key, unknown))) this.note(r.id, r.key);
+    if (!unknown.length) return this.ids;
+    // look up first: an insert that conflicts still spends a sequence number, and the
+    // smallint ids would run out after a few hundred runs
+    for (const r of await this.db.select().from(figureKeys).where(inArray(figureKeys.key, unknown))) this.note(r.id, r.key);
+    const fresh = unknown.filter((k) => !this.ids.has(k));
+    if (fresh.length) {
+      await this.db.insert(figureKeys).values(fresh.map((key) => ({ key }))).onConflictDoNothing();
+      for (const r of await this.db.select().from(figureKeys).where(inArray(figureKeys.key, fresh))) this.note(r.id, r.key);
     }
     return this.ids;
   }

@@ -11,7 +11,7 @@ import { documents, fetches, importFailures } from '../db/schema.js';
 import { resolveAgency, type AgencyRow } from './agencies.js';
 import { factsOf } from './facts.js';
 import { encodeFigures, readingOf, type KeyIds } from './figures.js';
-import { agencyKey, recheckAround } from './reports.js';
+import { agencyKey, currentOf, makeCurrent, recheckAround } from './reports.js';
 import { writeVersion } from './write.js';
 
 const SINGLE_REPORT_RULES = RULES.filter((r) => r.scope === 'report').map((r) => r.id);
@@ -64,7 +64,7 @@ export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput,
     report = parseDocument({ bytes: input.bytes, file: input.source, mediaType: input.mediaType, publishedAt: input.publishedAt });
   } catch (e) {
     if (e instanceof UnreadableDocumentError) return fail(db, input.source, sha, e.message);
-    return fail(db, input.source, sha, `解析失败（内部错误：${(e as Error).message}）`);
+    return fail(db, input.source, sha, `解析失败（内部错误：${briefly(e)}）`);
   }
   const name = input.agency ?? report.agency;
   const year = input.year ?? report.year;
@@ -75,9 +75,9 @@ export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput,
   const agency = await resolveAgency(db, agencyForm(name), agencyCache);
   const agencyId = agency.id;
   const row = await encodeFigures(report, keyIds);
-  const single = checkReport(report, agencyKey(agencyId));
-  const published = input.publishedAt ?? report.source.publishedAt;
-  const publishedAt = published && !Number.isNaN(Date.parse(published)) ? new Date(published.replace(' ', 'T')) : null;
+  // findings belong to the year the report is filed under, also when --year overrides it
+  const single = checkReport(year === report.year ? report : { ...report, year }, agencyKey(agencyId));
+  const publishedAt = chinaTime(input.publishedAt ?? report.source.publishedAt);
 
   crashPoint('before-write');
   const written = await writeVersion(db, {
@@ -103,7 +103,13 @@ export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput,
     agencyId,
     year,
   };
-  if (result.outcome !== 'noop') {
+  if (result.outcome === 'noop') {
+    // captured again: a site that went back to earlier content makes that content current
+    // again; and the checks run anyway (a new source, or a run that crashed before them)
+    if (await makeCurrent(db, keyIds, result.reportId!, sha)) result.outcome = 'updated';
+    const current = await currentOf(db, keyIds, result.reportId!);
+    if (current) await recheckAround(db, keyIds, agency, year, current);
+  } else {
     keyIds.remember(result.versionId!, report);
     const current = { reportId: result.reportId!, versionId: result.versionId!, report, fresh: result.outcome === 'inserted' };
     // a new report has exactly this one version, from this one source
@@ -131,4 +137,23 @@ export async function inParallel<T>(items: Iterable<T>, limit: number, work: (it
     for (let next = it.next(); !next.done; next = it.next()) await work(next.value);
   };
   await Promise.all(Array.from({ length: limit }, lane));
+}
+
+/**
+ * A publication time: with its own offset as given, else (a bare date or "2025-02-01
+ * 07:59", as sites print them) in Beijing time.
+ */
+export function chinaTime(text: string | undefined): Date | null {
+  if (!text) return null;
+  const t = text.trim().replace(' ', 'T');
+  const withZone = /[zZ]|[+-]\d{2}:?\d{2}$/.test(t) ? t : /T/.test(t) ? `${t}+08:00` : `${t}T00:00:00+08:00`;
+  const d = new Date(withZone);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** An error's own words, without the SQL and parameters a database error carries. */
+export function briefly(e: unknown): string {
+  const err = e as { cause?: { message?: string }; message?: string };
+  const text = err.cause?.message ?? err.message ?? String(e);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }

@@ -8,7 +8,7 @@ import type { Db } from '../db/client.js';
 import { agencies, documents, figures, parserRuns, reparseChanges, reportVersions, reports } from '../db/schema.js';
 import { encodeFigures, readingOf, type KeyIds } from './figures.js';
 import { saveFindings } from './findings.js';
-import { agencyKey, latestVersions, loadVersion, recheckAround, refreshFacts } from './reports.js';
+import { agencyKey, applyCorrections, latestVersions, loadVersion, recheckAround, refreshFacts } from './reports.js';
 
 export interface ReparseSummary {
   runId: number;
@@ -46,7 +46,8 @@ export async function reparse(db: Db, keyIds: KeyIds, opts: { all?: boolean; for
       .where(eq(reportVersions.id, versionId));
     if (!v || (v.parser === PARSER && !opts.force)) continue;
     summary.read++;
-    const before = await loadVersion(db, keyIds, versionId);
+    // compare the parser's readings as they were and are, without reviewers' corrections
+    const before = await loadVersion(db, keyIds, versionId, true);
     let after: ParsedReport;
     try {
       after = parseDocument({ bytes: v.bytes, mediaType: v.mediaType === 'application/octet-stream' ? undefined : v.mediaType, file: before?.source.file });
@@ -56,25 +57,30 @@ export async function reparse(db: Db, keyIds: KeyIds, opts: { all?: boolean; for
     }
     const changes = before ? diff(before, after) : [];
     const [r] = await db.select().from(reports).where(eq(reports.id, v.reportId));
-    const single = checkReport(after, agencyKey(r!.agencyId));
+    // the checks see the new reading with the corrections reviewers made to it
+    const corrected = await applyCorrections(db, versionId, { ...after, year: r!.year });
+    const single = checkReport(corrected, agencyKey(r!.agencyId));
     const row = await encodeFigures(after, keyIds);
+    const [old] = await db.select().from(figures).where(eq(figures.versionId, versionId));
+    const [oldReading] = await db.select({ parsed: reportVersions.parsed }).from(reportVersions).where(eq(reportVersions.id, versionId));
     await db.transaction(async (tx) => {
       await tx
         .update(reportVersions)
         .set({ parsed: readingOf(after, single.notChecked), parser: PARSER, parserRunId: run!.id, status: after.status, format: after.format })
         .where(eq(reportVersions.id, versionId));
       await tx.update(figures).set(row).where(eq(figures.versionId, versionId));
+      // the reading replaced is kept whole, not only the figures that changed
+      if (changes.length) await tx.insert(reparseChanges).values({ runId: run!.id, versionId, item: 'reading', before: { parsed: oldReading?.parsed ?? null, figures: old ?? null }, after: null });
       for (const c of changes) await tx.insert(reparseChanges).values({ runId: run!.id, versionId, ...c });
       if (r!.currentVersionId === versionId) {
         await saveFindings(tx as unknown as Db, { agencyId: r!.agencyId, year: r!.year, reportId: r!.id, versionId }, 'report', single.findings);
       }
     });
+    keyIds.remember(versionId, corrected);
     if (r!.currentVersionId === versionId) {
       const [agency] = await db.select().from(agencies).where(eq(agencies.id, r!.agencyId));
-      // the new reading with any reviewer's corrections, as the checks and metrics should see it
       await refreshFacts(db, keyIds, r!.id);
-      const current = await loadVersion(db, keyIds, versionId);
-      await recheckAround(db, keyIds, agency!, r!.year, { reportId: r!.id, versionId, report: current!, fresh: false });
+      await recheckAround(db, keyIds, agency!, r!.year, { reportId: r!.id, versionId, report: corrected, fresh: false });
     }
     if (changes.length) summary.changed++;
     for (const c of changes) summary.changes.push({ versionId, ...c });

@@ -3,6 +3,7 @@
 // whenever a version arrives for that year or the year before.
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { checkHistory, checkPublication, checkReport, toFinding, RULE_BY_ID } from '../../checks/index.js';
+import { PUBLICATION_CHECKS } from '../../checks/publication-rules.js';
 import type { ParsedReport } from '../../parser/types.js';
 import type { Db } from '../db/client.js';
 import { agencies, auditLog, corrections, fetches, figures, reportVersions, reports } from '../db/schema.js';
@@ -14,14 +15,17 @@ import { refreshCounts, saveFindings } from './findings.js';
 
 export const agencyKey = (agencyId: number) => `a${agencyId}`;
 
-/** The parser's reading of a version, with reviewers' corrections applied (latest wins). */
-export async function loadVersion(db: Db, keyIds: KeyIds, versionId: number): Promise<ParsedReport | null> {
+/**
+ * The parser's reading of a version, with reviewers' corrections applied (latest wins)
+ * unless `raw` asks for the reading as the parser left it.
+ */
+export async function loadVersion(db: Db, keyIds: KeyIds, versionId: number, raw = false): Promise<ParsedReport | null> {
   const [v] = await db
     .select({ parsed: reportVersions.parsed, figures, corrected: sql<boolean>`exists (select 1 from ${corrections} where ${corrections.versionId} = ${reportVersions.id})` })
     .from(reportVersions)
     .leftJoin(figures, eq(figures.versionId, reportVersions.id))
     .where(eq(reportVersions.id, versionId));
-  return v ? withFigures(db, keyIds, versionId, v.parsed, v.figures, v.corrected) : null;
+  return v ? withFigures(db, keyIds, versionId, v.parsed, v.figures, v.corrected && !raw) : null;
 }
 
 async function withFigures(
@@ -33,14 +37,26 @@ async function withFigures(
   corrected: boolean,
 ): Promise<ParsedReport> {
   const decoded = row ? await decodeFigures(row, keyIds) : { values: {}, missing: [], evidence: {} };
-  if (corrected) {
-    const fixes = await db.select().from(corrections).where(eq(corrections.versionId, versionId)).orderBy(asc(corrections.id));
-    for (const c of fixes) {
-      if (c.value === null) delete decoded.values[c.key];
-      else decoded.values[c.key] = c.value;
+  const reading = { ...(parsed as unknown as ParsedReport), ...decoded };
+  return corrected ? applyCorrections(db, versionId, reading) : reading;
+}
+
+/** A reading with the reviewers' corrections of its version applied (latest wins). */
+export async function applyCorrections(db: Db, versionId: number, reading: ParsedReport): Promise<ParsedReport> {
+  const fixes = await db.select().from(corrections).where(eq(corrections.versionId, versionId)).orderBy(asc(corrections.id));
+  if (!fixes.length) return reading;
+  const values = { ...reading.values };
+  const missing = new Set(reading.missing);
+  for (const c of fixes) {
+    if (c.value === null) {
+      delete values[c.key];
+      missing.add(c.key);
+    } else {
+      values[c.key] = c.value;
+      missing.delete(c.key);
     }
   }
-  return { ...(parsed as unknown as ParsedReport), ...decoded };
+  return { ...reading, values, missing: [...missing] };
 }
 
 /** The current versions of an agency's reports for some years, by year. */
@@ -132,7 +148,7 @@ export async function recheckYear(
     key,
   );
   if (publication.findings.length || !cur.fresh) {
-    await saveFindings(db, target, 'publication', publication.findings, ['PUB.LATE', 'PUB.CHANGED', 'PUB.VERSIONS', 'PUB.WRONG_DOCUMENT']);
+    await saveFindings(db, target, 'publication', publication.findings, PUBLICATION_RULES);
   }
 }
 
@@ -151,6 +167,9 @@ export async function recheckAround(db: Db, keyIds: KeyIds, agency: AgencyRow, y
   }
 }
 
+/** The publication rules a report's versions are checked by (PUB.MISSING is checked without one). */
+const PUBLICATION_RULES = Object.keys(PUBLICATION_CHECKS);
+
 /** First reporting year PUB.MISSING looks at (the 2021 format's first year by default). */
 export const FIRST_YEAR = Number(process.env.NIANJIAN_FIRST_YEAR ?? 2021);
 
@@ -166,7 +185,7 @@ export async function checkMissing(db: Db, now: Date): Promise<number> {
     const have = new Set(
       (await db.select({ year: reports.year }).from(reports).where(eq(reports.agencyId, a.id))).map((r) => r.year),
     );
-    for (let year = FIRST_YEAR; ; year++) {
+    for (let year = FIRST_YEAR; year < now.getFullYear(); year++) {
       const deadline = deadlineFor(a.kind, year, a.regionCode);
       if (missingAfter(a.kind, year, a.regionCode) > now) break;
       const target = { agencyId: a.id, year, reportId: null, versionId: null };
@@ -224,6 +243,31 @@ export async function recheckReport(db: Db, keyIds: KeyIds, agencyId: number, ye
   await recheckAround(db, keyIds, agency!, year, cur);
 }
 
+/** The current version of a report, by id. */
+export async function currentOf(db: Db, keyIds: KeyIds, reportId: number): Promise<Current | null> {
+  const [r] = await db.select({ agencyId: reports.agencyId, year: reports.year }).from(reports).where(eq(reports.id, reportId));
+  return r ? currentReport(db, keyIds, r.agencyId, r.year) : null;
+}
+
+/**
+ * Makes the version holding `sha` current again (a site went back to earlier content):
+ * its facts and its own findings become the report's. True when the current version changed.
+ */
+export async function makeCurrent(db: Db, keyIds: KeyIds, reportId: number, sha: string): Promise<boolean> {
+  const [r] = await db
+    .select({ current: reports.currentVersionId, agencyId: reports.agencyId, year: reports.year, versionId: reportVersions.id })
+    .from(reports)
+    .innerJoin(reportVersions, and(eq(reportVersions.reportId, reports.id), eq(reportVersions.sha256, sha)))
+    .where(eq(reports.id, reportId));
+  if (!r || r.current === r.versionId) return false;
+  await db.update(reports).set({ currentVersionId: r.versionId }).where(eq(reports.id, reportId));
+  await refreshFacts(db, keyIds, reportId);
+  const reading = await loadVersion(db, keyIds, r.versionId);
+  await saveFindings(db, { agencyId: r.agencyId, year: r.year, reportId, versionId: r.versionId }, 'report', checkReport({ ...reading!, year: r.year }, agencyKey(r.agencyId)).findings);
+  return true;
+}
+
+/** The current versions (or with `all`, every version) of all reports. */
 export async function latestVersions(db: Db, all: boolean): Promise<number[]> {
   const rows = all
     ? await db.select({ id: reportVersions.id }).from(reportVersions).orderBy(asc(reportVersions.id))

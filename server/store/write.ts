@@ -44,13 +44,16 @@ function arrayLiteral(values: Array<number | null>): string {
   return `{${values.map((v) => (v === null || v === undefined ? 'NULL' : String(v))).join(',')}}`;
 }
 
+/** Advisory-lock namespace of report writes (the second key is agency and year). */
+const REPORT_LOCK = 7301;
+
 /** Retries: a report created by a concurrent importer is invisible to this statement's snapshot. */
 const ATTEMPTS = 3;
 
 export async function writeVersion(db: Db, w: VersionWrite): Promise<Written> {
   const f = w.figures;
   const findings = JSON.stringify(
-    w.findings.map((x) => ({ fingerprint: x.fingerprint, rule: x.rule, severity: x.severity, cells: x.cells, expected: x.expected, actual: x.actual, message: x.message })),
+    [...w.findings].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint)).map((x) => ({ fingerprint: x.fingerprint, rule: x.rule, severity: x.severity, cells: x.cells, expected: x.expected, actual: x.actual, message: x.message })),
   );
   const statement = sql`
     with created as (
@@ -95,11 +98,16 @@ export async function writeVersion(db: Db, w: VersionWrite): Promise<Written> {
         and not (findings.fingerprint = any(${`{${w.findings.map((x) => x.fingerprint).join(',')}}`}::text[]))
       returning findings.id
     )
-    select report.id as report_id, report.created, version.id as version_id,
-           (select count(*) from figure_row) + (select count(*) from facts) + (select count(*) from raised) + (select count(*) from retired) as touched
+    -- data-modifying CTEs run to completion whether referenced or not
+    select report.id as report_id, report.created, version.id as version_id
     from report left join version on true`;
   for (let attempt = 1; ; attempt++) {
-    const [row] = rowsOf<{ report_id: number; created: boolean; version_id: number | null }>(await db.execute(statement));
+    // Writers of the same report take turns: the lock is taken before the write's snapshot,
+    // so each sees the findings the one before it left (and none deadlock on them).
+    const [row] = await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(${REPORT_LOCK}, ${w.agencyId * 10000 + w.year})`);
+      return rowsOf<{ report_id: number; created: boolean; version_id: number | null }>(await tx.execute(statement));
+    });
     if (row) return { reportId: row.report_id, versionId: row.version_id, created: row.created };
     if (attempt === ATTEMPTS) throw new Error(`无法写入 ${w.year} 年度报告（机构 ${w.agencyId}）：并发冲突重试 ${ATTEMPTS} 次仍失败`);
   }
