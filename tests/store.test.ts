@@ -162,11 +162,21 @@ describe.each(backends(tmp))('store on $name', (backend) => {
     const official = await resolveAgency(store.db, '郏县卫生健康委员会');
     expect(variant.created && official.created).toBe(true);
     expect(official).toMatchObject({ status: 'unconfirmed', kind: 'department', regionCode: '410425' });
-    await reviewAgency(store.db, { id: variant.id, actor: '王管理', action: 'merge', into: official.id });
+    await imp({ bytes: reportText('郏县卫健委', 2023), source: 'variant-2023.txt' });
+    await imp({ bytes: reportText('郏县卫生健康委员会', 2022), source: 'official-2022.txt' });
+    expect(await reviewAgency(store.db, { id: variant.id, actor: '王管理', action: 'merge', into: official.id })).toEqual([2023]);
     await imp({ bytes: reportText('郏县卫健委', 2024) });
-    const [report] = await store.db.select().from(reports);
-    expect(report!.agencyId).toBe(official.id);
+    const all = await store.db.select().from(reports);
+    expect(all.map((r) => [r.year, r.agencyId]).sort()).toEqual([[2022, official.id], [2023, official.id], [2024, official.id]]);
     expect(await store.db.select().from(auditLog)).toEqual([expect.objectContaining({ action: 'agency.merge', actor: '王管理' })]);
+  });
+
+  it('refuses to merge two agencies that both have a report for the same year', async () => {
+    await imp({ bytes: reportText('郏县教体局', 2022), source: 'a.txt' });
+    await imp({ bytes: reportText('郏县教育体育局', 2022), source: 'b.txt' });
+    const [a, b] = await store.db.select().from(agencies).orderBy(agencies.id);
+    await expect(reviewAgency(store.db, { id: a!.id, actor: '王管理', action: 'merge', into: b!.id })).rejects.toThrow('两个机构在 2022 年都有年度报告，不能直接合并，请先核对');
+    expect((await store.db.select().from(agencies).where(eq(agencies.id, a!.id)))[0]!.status).toBe('unconfirmed');
   });
 
   it('keeps one agency across a place rename (偃师市 → 偃师区)', async () => {

@@ -4,7 +4,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { and, asc, eq, inArray, like, or } from 'drizzle-orm';
 import { agencies, findings, regions, reportFacts, reports } from '../db/schema.js';
 import { reviewAgency } from '../store/agencies.js';
-import { versionsOf } from '../store/reports.js';
+import { checkMissing, recheckReport, versionsOf } from '../store/reports.js';
 import { assertInRegion, HttpError, notFound, regionOf, requireRole } from './http.js';
 
 const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
@@ -105,7 +105,14 @@ export const agencyRoutes: FastifyPluginAsync = async (app) => {
       if (!targets.find((a) => a.id === id)) throw notFound('机构');
       if (body.action === 'merge') {
         if (!body.into || body.into === id || !targets.find((a) => a.id === body.into)) throw new HttpError(400, 'bad_request', '请指定要并入的另一个机构');
-        await reviewAgency(app.store.db, { id, actor: account.username, action: 'merge', into: body.into });
+        let moved: number[];
+        try {
+          moved = await reviewAgency(app.store.db, { id, actor: account.username, action: 'merge', into: body.into });
+        } catch (e) {
+          throw new HttpError(409, 'conflict', (e as Error).message);
+        }
+        for (const year of moved) await recheckReport(app.store.db, app.keyIds, body.into, year);
+        await checkMissing(app.store.db, new Date());
       } else await reviewAgency(app.store.db, { id, actor: account.username, action: 'confirm' });
       return { ok: true };
     },

@@ -3,7 +3,7 @@
 // confirm or merge. Kind and region are read from the name.
 import { eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
-import { agencies, agencyAliases, auditLog, regions } from '../db/schema.js';
+import { agencies, agencyAliases, auditLog, findings, regions, reportFacts, reports } from '../db/schema.js';
 
 export type AgencyKind = (typeof agencies.$inferSelect)['kind'];
 
@@ -99,21 +99,36 @@ async function findAgency(db: Db, name: string): Promise<AgencyRow | null> {
   return target ?? null;
 }
 
-/** A reviewer confirms an agency, or merges it into another (its name becomes an alias). */
+/**
+ * A reviewer confirms an agency, or merges it into another: its name becomes an alias and
+ * its reports become the other's (refused where both have a report for the same year).
+ * Returns the years whose reports moved, for their checks to be re-run.
+ */
 export async function reviewAgency(
   db: Db,
   input: { id: number; actor: string; action: 'confirm' } | { id: number; actor: string; action: 'merge'; into: number },
-): Promise<void> {
-  await db.transaction(async (tx) => {
+): Promise<number[]> {
+  return db.transaction(async (tx) => {
     const [a] = await tx.select().from(agencies).where(eq(agencies.id, input.id));
     if (!a) throw new Error(`没有编号为 ${input.id} 的机构`);
+    let moved: number[] = [];
     if (input.action === 'confirm') {
       await tx.update(agencies).set({ status: 'confirmed' }).where(eq(agencies.id, input.id));
     } else {
+      const years = (await tx.select({ year: reports.year }).from(reports).where(eq(reports.agencyId, input.id))).map((r) => r.year);
+      const theirs = new Set((await tx.select({ year: reports.year }).from(reports).where(eq(reports.agencyId, input.into))).map((r) => r.year));
+      const clash = years.filter((y) => theirs.has(y));
+      if (clash.length) throw new Error(`两个机构在 ${clash.join('、')} 年都有年度报告，不能直接合并，请先核对`);
+      await tx.update(reports).set({ agencyId: input.into }).where(eq(reports.agencyId, input.id));
+      await tx.update(reportFacts).set({ agencyId: input.into }).where(eq(reportFacts.agencyId, input.id));
+      // their findings follow; the re-check retires those it no longer raises
+      await tx.update(findings).set({ agencyId: input.into }).where(eq(findings.agencyId, input.id));
       await tx.update(agencies).set({ status: 'merged', mergedInto: input.into }).where(eq(agencies.id, input.id));
       await tx.insert(agencyAliases).values({ alias: a.name, agencyId: input.into, reason: 'merge' }).onConflictDoNothing();
+      moved = years;
     }
     await tx.insert(auditLog).values({ actor: input.actor, action: `agency.${input.action}`, target: `agency:${input.id}`, detail: input });
+    return moved;
   });
 }
 
