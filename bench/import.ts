@@ -10,7 +10,7 @@ import { PARSER } from '../parser/index.js';
 import { openDb, type Store } from '../server/db/client.js';
 import { parserRuns } from '../server/db/schema.js';
 import type { AgencyRow } from '../server/store/agencies.js';
-import { KeyIds } from '../server/store/figures.js';
+import { StoreMemo } from '../server/store/figures.js';
 import { IMPORT_PARALLELISM, importDocument, inParallel } from '../server/store/import.js';
 import { baseModel } from '../tests/support/model.js';
 import { renderPdfText } from '../tests/support/render.js';
@@ -75,7 +75,7 @@ async function databaseSize(store: Store): Promise<number> {
 }
 
 export async function benchImport(store: Store, n: number, name: string, target: number): Promise<void> {
-  const keyIds = new KeyIds(store.db);
+  const memo = new StoreMemo(store.db);
   const [run] = await store.db.insert(parserRuns).values({ parser: PARSER, kind: 'import' }).returning({ id: parserRuns.id });
   const docs = [...generated(n)]; // rendered before the clock starts: only the import is timed
   const before = await databaseSize(store);
@@ -83,7 +83,7 @@ export async function benchImport(store: Store, n: number, name: string, target:
   const counts: Record<string, number> = {};
   const agencyCache = new Map<string, AgencyRow>();
   await inParallel(docs, store.kind === 'postgres' ? IMPORT_PARALLELISM : 1, async (doc) => {
-    const r = await importDocument(store.db, keyIds, { ...doc, runId: run!.id }, agencyCache);
+    const r = await importDocument(store.db, memo, { ...doc, runId: run!.id }, agencyCache);
     counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;

@@ -15,7 +15,7 @@ import { buildApp } from '../server/app.js';
 import { createAccount } from '../server/auth/accounts.js';
 import { openDb, type Store } from '../server/db/client.js';
 import { factsOf, FACT_COLUMNS } from '../server/store/facts.js';
-import { encodeFigures, KeyIds, readingOf } from '../server/store/figures.js';
+import { encodeFigures, StoreMemo, readingOf } from '../server/store/figures.js';
 import { baseModel } from '../tests/support/model.js';
 import { renderPdfText } from '../tests/support/render.js';
 import { generated } from './import.js';
@@ -32,13 +32,13 @@ async function exec(store: Store, text: string, label: string): Promise<void> {
 }
 
 async function generate(store: Store, regions: number): Promise<void> {
-  const keyIds = new KeyIds(store.db);
+  const memo = new StoreMemo(store.db);
   await exec(store, 'create table bench_variants (n int primary key, keys smallint[], vals float8[], semantics text, printed jsonb, positions int[], context jsonb, parsed jsonb, facts jsonb)', 'variants table');
   let n = 0;
   for (const doc of generated(VARIANTS)) {
     const report = parseDocument({ bytes: doc.bytes });
     const single = checkReport(report, 'a0');
-    const f = await encodeFigures(report, keyIds);
+    const f = await encodeFigures(report, memo);
     const facts = factsOf(report, { id: 0, name: '', kind: 'department', regionCode: null, status: 'confirmed', mergedInto: null, createdAt: new Date() }, 2024, null, single.findings);
     await store.db.execute(sql`insert into bench_variants values (${n++}, ${`{${f.keys.join(',')}}`}::smallint[], ${`{${f.vals.map((v) => v ?? 'NULL').join(',')}}`}::float8[],
       ${f.semantics}, ${JSON.stringify(f.printed)}::jsonb, ${`{${f.positions.join(',')}}`}::int[], ${JSON.stringify(f.context)}::jsonb,

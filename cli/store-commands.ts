@@ -6,7 +6,7 @@ import { MAX_BYTES, PARSER } from '../parser/index.js';
 import { openDb, type Store } from '../server/db/client.js';
 import { importFailures, parserRuns } from '../server/db/schema.js';
 import type { AgencyRow } from '../server/store/agencies.js';
-import { KeyIds } from '../server/store/figures.js';
+import { StoreMemo } from '../server/store/figures.js';
 import { briefly, IMPORT_PARALLELISM, importDocument, inParallel, type Outcome } from '../server/store/import.js';
 import { reparse } from '../server/store/reparse.js';
 import { checkMissing } from '../server/store/reports.js';
@@ -52,7 +52,7 @@ export async function importCommand(argv: string[]): Promise<number> {
   }
   return withStore(async (store) => {
     const { db } = store;
-    const keyIds = new KeyIds(db);
+    const memo = new StoreMemo(db);
     const [run] = await db.insert(parserRuns).values({ parser: PARSER, kind: 'import' }).returning({ id: parserRuns.id });
     const counts: Record<Outcome, number> = { inserted: 0, updated: 0, noop: 0, failed: 0 };
     const agencyCache = new Map<string, AgencyRow>();
@@ -62,7 +62,7 @@ export async function importCommand(argv: string[]): Promise<number> {
         if (statSync(file).size > MAX_BYTES) throw new Error(`文件过大（上限 ${MAX_BYTES / 1048576} MB）`);
         const r = await importDocument(
           db,
-          keyIds,
+          memo,
           { bytes: readFileSync(file), source: file, mediaType: mediaTypeOf(file), publishedAt: flags.published, agency: flags.agency, year, runId: run!.id },
           agencyCache,
         );
@@ -95,7 +95,7 @@ export async function reparseCommand(argv: string[]): Promise<number> {
     return 2;
   }
   return withStore(async ({ db }) => {
-    const s = await reparse(db, new KeyIds(db), { all: Boolean(flags.all), force: Boolean(flags.force) });
+    const s = await reparse(db, new StoreMemo(db), { all: Boolean(flags.all), force: Boolean(flags.force) });
     for (const c of s.changes.slice(0, MAX_LISTED_CHANGES)) {
       process.stdout.write(`版本 ${c.versionId}  ${c.item}：${JSON.stringify(c.before)} → ${JSON.stringify(c.after)}\n`);
     }

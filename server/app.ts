@@ -6,7 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { sessionAccount } from './auth/accounts.js';
 import type { Store } from './db/client.js';
-import { KeyIds } from './store/figures.js';
+import { StoreMemo } from './store/figures.js';
 import { ResultCache } from './api/cache.js';
 import { HttpError } from './api/http.js';
 import { agencyRoutes } from './api/agencies.js';
@@ -21,7 +21,7 @@ import { ruleRoutes } from './api/rules.js';
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
-    keyIds: KeyIds;
+    memo: StoreMemo;
     results: ResultCache;
   }
 }
@@ -32,7 +32,7 @@ const PUBLIC = new Set(['/api/session', '/api/health']);
 export async function buildApp(store: Store, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: true });
   app.decorate('store', store);
-  app.decorate('keyIds', new KeyIds(store.db));
+  app.decorate('memo', new StoreMemo(store.db));
   app.decorate('results', new ResultCache(store.db));
   app.decorateRequest('account', null);
 

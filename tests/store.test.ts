@@ -12,7 +12,7 @@ import { PARSER, parseDocument } from '../parser/index.js';
 import type { Store } from '../server/db/client.js';
 import { agencies, auditLog, documents, figures, findings, importFailures, parserRuns, regions, reportVersions, reports } from '../server/db/schema.js';
 import { resolveAgency, reviewAgency } from '../server/store/agencies.js';
-import { KeyIds } from '../server/store/figures.js';
+import { StoreMemo } from '../server/store/figures.js';
 import { reviewFinding } from '../server/store/findings.js';
 import { importDocument, type ImportInput } from '../server/store/import.js';
 import { reparse } from '../server/store/reparse.js';
@@ -36,9 +36,9 @@ function cli(args: string[], env: Record<string, string>): Promise<{ code: numbe
 
 describe.each(backends(tmp))('store on $name', (backend) => {
   let store: Store;
-  let keyIds: KeyIds;
+  let memo: StoreMemo;
   let runId: number;
-  const imp = (input: Partial<ImportInput> & Pick<ImportInput, 'bytes'>) => importDocument(store.db, keyIds, { source: 'test.txt', runId, ...input });
+  const imp = (input: Partial<ImportInput> & Pick<ImportInput, 'bytes'>) => importDocument(store.db, memo, { source: 'test.txt', runId, ...input });
   const active = (rule: string) =>
     store.db.select().from(findings).where(and(eq(findings.rule, rule), eq(findings.active, true)));
 
@@ -51,7 +51,7 @@ describe.each(backends(tmp))('store on $name', (backend) => {
   });
   beforeEach(async () => {
     await emptyStore(store);
-    keyIds = new KeyIds(store.db);
+    memo = new StoreMemo(store.db);
     [{ id: runId }] = (await store.db.insert(parserRuns).values({ parser: PARSER, kind: 'import' }).returning({ id: parserRuns.id })) as [{ id: number }];
   });
 
@@ -66,7 +66,7 @@ describe.each(backends(tmp))('store on $name', (backend) => {
     const bytes = seedBytes(seed('003').file);
     const r = await imp({ bytes });
     expect(r.outcome).toBe('inserted');
-    const stored = await loadVersion(store.db, keyIds, r.versionId!);
+    const stored = await loadVersion(store.db, memo, r.versionId!);
     const parsed = parseDocument({ bytes, file: 'test.txt' });
     expect(stored!.values).toEqual(parsed.values);
     expect(stored!.missing).toEqual(parsed.missing);
@@ -93,8 +93,8 @@ describe.each(backends(tmp))('store on $name', (backend) => {
     expect(second).toMatchObject({ outcome: 'updated', reportId: first.reportId });
     const [report] = await store.db.select().from(reports);
     expect(report!.currentVersionId).toBe(second.versionId);
-    expect((await loadVersion(store.db, keyIds, first.versionId!))!.values['s4.review.total']).toBe(7);
-    expect((await loadVersion(store.db, keyIds, second.versionId!))!.values['s4.review.total']).toBe(8);
+    expect((await loadVersion(store.db, memo, first.versionId!))!.values['s4.review.total']).toBe(7);
+    expect((await loadVersion(store.db, memo, second.versionId!))!.values['s4.review.total']).toBe(8);
     expect(await active('PUB.CHANGED')).toHaveLength(1);
     expect(await active('S4.GROUP_TOTAL')).toHaveLength(1);
   });
@@ -106,13 +106,13 @@ describe.each(backends(tmp))('store on $name', (backend) => {
     // as if the version had been read by an older parser
     await store.db.update(reportVersions).set({ parser: 'nianbao 0.9.0' }).where(eq(reportVersions.id, r.versionId!));
     await store.db.update(figures).set({ vals: sql`array_replace(${figures.vals}, 8, 9)` }).where(eq(figures.versionId, r.versionId!));
-    const summary = await reparse(store.db, keyIds);
+    const summary = await reparse(store.db, memo);
     expect(summary).toMatchObject({ read: 1, changed: 1, failed: 0 });
     expect(summary.changes).toContainEqual({ versionId: r.versionId, item: 's4.review.total', before: 9, after: 8 });
     const [after] = await active('S4.GROUP_TOTAL');
     expect(after).toMatchObject({ id: finding!.id, state: 'dismissed', reviewer: '张审核', comment: '原件如此，已电话核实' });
     expect(await store.db.select().from(auditLog)).toEqual([expect.objectContaining({ actor: '张审核', action: 'finding.dismissed', target: `finding:${finding!.id}` })]);
-    expect((await reparse(store.db, keyIds)).read).toBe(0);
+    expect((await reparse(store.db, memo)).read).toBe(0);
   });
 
   it('catches XY.CARRY per column across two years of one agency, whichever year arrives first', async () => {
@@ -148,13 +148,13 @@ describe.each(backends(tmp))('store on $name', (backend) => {
   it('keeps a reviewer’s correction beside the original and re-runs the checks', async () => {
     const r = await imp({ bytes: reportText('郏县人民政府', 2024, (m) => (m.values['s4.review.total'] = 8)) });
     expect(await active('S4.GROUP_TOTAL')).toHaveLength(1);
-    await correctValue(store.db, keyIds, { versionId: r.versionId!, key: 's4.review.total', value: 7, author: '李审核', reason: '原件为 7，解析有误' });
+    await correctValue(store.db, memo, { versionId: r.versionId!, key: 's4.review.total', value: 7, author: '李审核', reason: '原件为 7，解析有误' });
     expect(await active('S4.GROUP_TOTAL')).toEqual([]);
-    expect((await loadVersion(store.db, keyIds, r.versionId!))!.values['s4.review.total']).toBe(7);
+    expect((await loadVersion(store.db, memo, r.versionId!))!.values['s4.review.total']).toBe(7);
     const [row] = await store.db.select().from(figures);
     expect(row!.vals).toContain(8);
     expect(await store.db.select().from(auditLog)).toEqual([expect.objectContaining({ actor: '李审核', action: 'figure.correct' })]);
-    await expect(correctValue(store.db, keyIds, { versionId: r.versionId!, key: 's4.review.total', value: 7, author: '李审核', reason: ' ' })).rejects.toThrow('理由');
+    await expect(correctValue(store.db, memo, { versionId: r.versionId!, key: 's4.review.total', value: 7, author: '李审核', reason: ' ' })).rejects.toThrow('理由');
   });
 
   it('makes unknown agencies unconfirmed; a merge turns a name into an alias', async () => {

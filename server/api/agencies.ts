@@ -111,7 +111,7 @@ export const agencyRoutes: FastifyPluginAsync = async (app) => {
         } catch (e) {
           throw new HttpError(409, 'conflict', (e as Error).message);
         }
-        for (const year of moved) await recheckReport(app.store.db, app.keyIds, body.into, year);
+        for (const year of moved) await recheckReport(app.store.db, app.memo, body.into, year);
         await checkMissing(app.store.db, new Date());
       } else await reviewAgency(app.store.db, { id, actor: account.username, action: 'confirm' });
       return { ok: true };

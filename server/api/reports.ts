@@ -30,7 +30,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
 
   async function detail(req: FastifyRequest, versionId: number) {
     const { version, report, agency } = await versionOf(req, versionId);
-    const reading = await loadVersion(db, app.keyIds, versionId);
+    const reading = await loadVersion(db, app.memo, versionId);
     const { parsed: _p, ...meta } = version;
     return {
       version: { ...meta, current: report.currentVersionId === version.id },
@@ -101,7 +101,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
       }
       const other = await versionOf(req, otherId);
       if (other.agency.id !== agency.id) throw new HttpError(400, 'bad_request', '只能与同一机构的报告比较');
-      const [a, b] = await Promise.all([loadVersion(db, app.keyIds, otherId), loadVersion(db, app.keyIds, id)]);
+      const [a, b] = await Promise.all([loadVersion(db, app.memo, otherId), loadVersion(db, app.memo, id)]);
       const keys = [...new Set([...Object.keys(a!.evidence), ...Object.keys(b!.evidence)])];
       return {
         from: { versionId: otherId, year: other.report.year },
@@ -141,9 +141,9 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
       const id = (req.params as { id: number }).id;
       await versionOf(req, id);
       const body = req.body as { key: string; value: number | null; reason: string };
-      const reading = await loadVersion(db, app.keyIds, id);
+      const reading = await loadVersion(db, app.memo, id);
       if (!(body.key in reading!.evidence)) throw new HttpError(400, 'bad_request', `该报告没有单元格 ${body.key}`);
-      await correctValue(db, app.keyIds, { versionId: id, key: body.key, value: body.value, author: account.username, reason: body.reason });
+      await correctValue(db, app.memo, { versionId: id, key: body.key, value: body.value, author: account.username, reason: body.reason });
       return { ok: true };
     },
   );

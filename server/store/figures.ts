@@ -16,10 +16,10 @@ const POS_WIDTH = POS_FIELDS.length + 1;
 const RECENT = 2000;
 
 /**
- * Per-run state of the store code: ids of figure keys (adding keys never stored before)
- * and the most recent readings by version id (versions never change once written).
+ * What the store code remembers within a run: the ids of figure keys (adding keys never
+ * stored before) and the most recent readings by version id (a re-parse replaces them).
  */
-export class KeyIds {
+export class StoreMemo {
   private readonly ids = new Map<string, number>();
   private readonly names = new Map<number, string>();
   private readonly recent = new Map<number, ParsedReport>();
@@ -61,9 +61,9 @@ export class KeyIds {
   }
 }
 
-export async function encodeFigures(report: ParsedReport, keyIds: KeyIds): Promise<FigureRow> {
+export async function encodeFigures(report: ParsedReport, memo: StoreMemo): Promise<FigureRow> {
   const keys = Object.keys(report.evidence);
-  const ids = await keyIds.idsOf(keys);
+  const ids = await memo.idsOf(keys);
   const row: FigureRow = { keys: [], vals: [], semantics: '', printed: {}, positions: [], context: [], extra: null };
   const contextIndex = new Map<string, number>();
   const extra: NonNullable<FigureRow['extra']> = {};
@@ -93,8 +93,8 @@ export interface DecodedFigures {
   evidence: Record<string, Evidence>;
 }
 
-export async function decodeFigures(row: FigureRow, keyIds: KeyIds): Promise<DecodedFigures> {
-  const names = await keyIds.namesOf(row.keys);
+export async function decodeFigures(row: FigureRow, memo: StoreMemo): Promise<DecodedFigures> {
+  const names = await memo.namesOf(row.keys);
   const out: DecodedFigures = { values: {}, missing: [], evidence: {} };
   row.keys.forEach((id, i) => {
     const key = names.get(id)!;

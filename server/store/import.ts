@@ -10,7 +10,7 @@ import type { Db } from '../db/client.js';
 import { documents, fetches, importFailures } from '../db/schema.js';
 import { resolveAgency, type AgencyRow } from './agencies.js';
 import { factsOf } from './facts.js';
-import { encodeFigures, readingOf, type KeyIds } from './figures.js';
+import { encodeFigures, readingOf, type StoreMemo } from './figures.js';
 import { agencyKey, currentOf, makeCurrent, recheckAround } from './reports.js';
 import { writeVersion } from './write.js';
 
@@ -47,7 +47,7 @@ async function fail(db: Db, source: string, sha: string, reason: string): Promis
   return { outcome: 'failed', reason };
 }
 
-export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput, agencyCache?: Map<string, AgencyRow>): Promise<ImportResult> {
+export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput, agencyCache?: Map<string, AgencyRow>): Promise<ImportResult> {
   const sha = sha256(input.bytes);
   const mediaType = input.mediaType ?? 'application/octet-stream';
   // raw first, in one statement: the bytes (once per hash) and where they came from
@@ -74,7 +74,7 @@ export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput,
 
   const agency = await resolveAgency(db, agencyForm(name), agencyCache);
   const agencyId = agency.id;
-  const row = await encodeFigures(report, keyIds);
+  const row = await encodeFigures(report, memo);
   // findings belong to the year the report is filed under, also when --year overrides it
   const single = checkReport(year === report.year ? report : { ...report, year }, agencyKey(agencyId));
   const publishedAt = chinaTime(input.publishedAt ?? report.source.publishedAt);
@@ -106,15 +106,15 @@ export async function importDocument(db: Db, keyIds: KeyIds, input: ImportInput,
   if (result.outcome === 'noop') {
     // captured again: a site that went back to earlier content makes that content current
     // again; and the checks run anyway (a new source, or a run that crashed before them)
-    if (await makeCurrent(db, keyIds, result.reportId!, sha)) result.outcome = 'updated';
-    const current = await currentOf(db, keyIds, result.reportId!);
-    if (current) await recheckAround(db, keyIds, agency, year, current);
+    if (await makeCurrent(db, memo, result.reportId!, sha)) result.outcome = 'updated';
+    const current = await currentOf(db, memo, result.reportId!);
+    if (current) await recheckAround(db, memo, agency, year, current);
   } else {
-    keyIds.remember(result.versionId!, report);
+    memo.remember(result.versionId!, report);
     const current = { reportId: result.reportId!, versionId: result.versionId!, report, fresh: result.outcome === 'inserted' };
     // a new report has exactly this one version, from this one source
     const versions = result.outcome === 'inserted' ? [{ sha256: sha, sources: [input.source], capturedAt: new Date(), publishedAt }] : undefined;
-    await recheckAround(db, keyIds, agency, year, current, versions);
+    await recheckAround(db, memo, agency, year, current, versions);
   }
   return result;
 }

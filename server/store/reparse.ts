@@ -6,9 +6,9 @@ import { checkReport } from '../../checks/index.js';
 import { parseDocument, PARSER, type ParsedReport } from '../../parser/index.js';
 import type { Db } from '../db/client.js';
 import { agencies, documents, figures, parserRuns, reparseChanges, reportVersions, reports } from '../db/schema.js';
-import { encodeFigures, readingOf, type KeyIds } from './figures.js';
+import { encodeFigures, readingOf, type StoreMemo } from './figures.js';
 import { saveFindings } from './findings.js';
-import { agencyKey, applyCorrections, latestVersions, loadVersion, recheckAround, refreshFacts } from './reports.js';
+import { agencyKey, applyCorrections, versionsToReread, loadVersion, recheckAround, refreshFacts } from './reports.js';
 
 export interface ReparseSummary {
   runId: number;
@@ -35,10 +35,10 @@ function diff(before: ParsedReport, after: ParsedReport): Array<{ item: string; 
 }
 
 /** `all`: every version, not only current ones; `force`: also versions already read by this parser. */
-export async function reparse(db: Db, keyIds: KeyIds, opts: { all?: boolean; force?: boolean } = {}): Promise<ReparseSummary> {
+export async function reparse(db: Db, memo: StoreMemo, opts: { all?: boolean; force?: boolean } = {}): Promise<ReparseSummary> {
   const [run] = await db.insert(parserRuns).values({ parser: PARSER, kind: 'reparse' }).returning({ id: parserRuns.id });
   const summary: ReparseSummary = { runId: run!.id, read: 0, changed: 0, failed: 0, changes: [] };
-  for (const versionId of await latestVersions(db, Boolean(opts.all))) {
+  for (const versionId of await versionsToReread(db, Boolean(opts.all))) {
     const [v] = await db
       .select({ parser: reportVersions.parser, sha256: reportVersions.sha256, reportId: reportVersions.reportId, mediaType: documents.mediaType, bytes: documents.bytes })
       .from(reportVersions)
@@ -47,7 +47,7 @@ export async function reparse(db: Db, keyIds: KeyIds, opts: { all?: boolean; for
     if (!v || (v.parser === PARSER && !opts.force)) continue;
     summary.read++;
     // compare the parser's readings as they were and are, without reviewers' corrections
-    const before = await loadVersion(db, keyIds, versionId, true);
+    const before = await loadVersion(db, memo, versionId, true);
     let after: ParsedReport;
     try {
       after = parseDocument({ bytes: v.bytes, mediaType: v.mediaType === 'application/octet-stream' ? undefined : v.mediaType, file: before?.source.file });
@@ -60,7 +60,7 @@ export async function reparse(db: Db, keyIds: KeyIds, opts: { all?: boolean; for
     // the checks see the new reading with the corrections reviewers made to it
     const corrected = await applyCorrections(db, versionId, { ...after, year: r!.year });
     const single = checkReport(corrected, agencyKey(r!.agencyId));
-    const row = await encodeFigures(after, keyIds);
+    const row = await encodeFigures(after, memo);
     const [old] = await db.select().from(figures).where(eq(figures.versionId, versionId));
     const [oldReading] = await db.select({ parsed: reportVersions.parsed }).from(reportVersions).where(eq(reportVersions.id, versionId));
     await db.transaction(async (tx) => {
@@ -76,11 +76,11 @@ export async function reparse(db: Db, keyIds: KeyIds, opts: { all?: boolean; for
         await saveFindings(tx as unknown as Db, { agencyId: r!.agencyId, year: r!.year, reportId: r!.id, versionId }, 'report', single.findings);
       }
     });
-    keyIds.remember(versionId, corrected);
+    memo.remember(versionId, corrected);
     if (r!.currentVersionId === versionId) {
       const [agency] = await db.select().from(agencies).where(eq(agencies.id, r!.agencyId));
-      await refreshFacts(db, keyIds, r!.id);
-      await recheckAround(db, keyIds, agency!, r!.year, { reportId: r!.id, versionId, report: corrected, fresh: false });
+      await refreshFacts(db, memo, r!.id);
+      await recheckAround(db, memo, agency!, r!.year, { reportId: r!.id, versionId, report: corrected, fresh: false });
     }
     if (changes.length) summary.changed++;
     for (const c of changes) summary.changes.push({ versionId, ...c });

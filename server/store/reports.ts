@@ -8,7 +8,7 @@ import type { ParsedReport } from '../../parser/types.js';
 import type { Db } from '../db/client.js';
 import { agencies, auditLog, corrections, fetches, figures, reportVersions, reports } from '../db/schema.js';
 import { deadlineFor, missingAfter } from './deadlines.js';
-import { decodeFigures, type KeyIds } from './figures.js';
+import { decodeFigures, type StoreMemo } from './figures.js';
 import type { AgencyRow } from './agencies.js';
 import { factsOf, writeFacts } from './facts.js';
 import { refreshCounts, saveFindings } from './findings.js';
@@ -19,24 +19,24 @@ export const agencyKey = (agencyId: number) => `a${agencyId}`;
  * The parser's reading of a version, with reviewers' corrections applied (latest wins)
  * unless `raw` asks for the reading as the parser left it.
  */
-export async function loadVersion(db: Db, keyIds: KeyIds, versionId: number, raw = false): Promise<ParsedReport | null> {
+export async function loadVersion(db: Db, memo: StoreMemo, versionId: number, raw = false): Promise<ParsedReport | null> {
   const [v] = await db
     .select({ parsed: reportVersions.parsed, figures, corrected: sql<boolean>`exists (select 1 from ${corrections} where ${corrections.versionId} = ${reportVersions.id})` })
     .from(reportVersions)
     .leftJoin(figures, eq(figures.versionId, reportVersions.id))
     .where(eq(reportVersions.id, versionId));
-  return v ? withFigures(db, keyIds, versionId, v.parsed, v.figures, v.corrected && !raw) : null;
+  return v ? withFigures(db, memo, versionId, v.parsed, v.figures, v.corrected && !raw) : null;
 }
 
 async function withFigures(
   db: Db,
-  keyIds: KeyIds,
+  memo: StoreMemo,
   versionId: number,
   parsed: Record<string, unknown>,
   row: typeof figures.$inferSelect | null,
   corrected: boolean,
 ): Promise<ParsedReport> {
-  const decoded = row ? await decodeFigures(row, keyIds) : { values: {}, missing: [], evidence: {} };
+  const decoded = row ? await decodeFigures(row, memo) : { values: {}, missing: [], evidence: {} };
   const reading = { ...(parsed as unknown as ParsedReport), ...decoded };
   return corrected ? applyCorrections(db, versionId, reading) : reading;
 }
@@ -74,17 +74,17 @@ async function currentVersions(db: Db, agencyId: number, years: number[]): Promi
 }
 
 /** A current version's reading: from memory when this run has it, else from the store. */
-async function readCurrent(db: Db, keyIds: KeyIds, v: { reportId: number; versionId: number; corrected: boolean }): Promise<Current | null> {
-  const known = v.corrected ? undefined : keyIds.recall(v.versionId);
-  const report = known ?? (await loadVersion(db, keyIds, v.versionId));
+async function readCurrent(db: Db, memo: StoreMemo, v: { reportId: number; versionId: number; corrected: boolean }): Promise<Current | null> {
+  const known = v.corrected ? undefined : memo.recall(v.versionId);
+  const report = known ?? (await loadVersion(db, memo, v.versionId));
   if (!report) return null;
-  if (!v.corrected) keyIds.remember(v.versionId, report);
+  if (!v.corrected) memo.remember(v.versionId, report);
   return { reportId: v.reportId, versionId: v.versionId, report, fresh: false };
 }
 
-async function currentReport(db: Db, keyIds: KeyIds, agencyId: number, year: number): Promise<Current | null> {
+async function currentReport(db: Db, memo: StoreMemo, agencyId: number, year: number): Promise<Current | null> {
   const v = (await currentVersions(db, agencyId, [year])).get(year);
-  return v ? readCurrent(db, keyIds, v) : null;
+  return v ? readCurrent(db, memo, v) : null;
 }
 
 export interface Current {
@@ -128,17 +128,17 @@ export interface VersionInfo {
  */
 export async function recheckYear(
   db: Db,
-  keyIds: KeyIds,
+  memo: StoreMemo,
   agency: AgencyRow,
   year: number,
   known: { current?: Current; previous?: Current | null; versions?: VersionInfo[] } = {},
 ): Promise<void> {
-  const cur = known.current ?? (await currentReport(db, keyIds, agency.id, year));
+  const cur = known.current ?? (await currentReport(db, memo, agency.id, year));
   if (!cur) return;
   const key = agencyKey(agency.id);
   const target = { agencyId: agency.id, year, reportId: cur.reportId, versionId: cur.versionId };
 
-  const prev = known.previous !== undefined ? known.previous : await currentReport(db, keyIds, agency.id, year - 1);
+  const prev = known.previous !== undefined ? known.previous : await currentReport(db, memo, agency.id, year - 1);
   const history = prev ? checkHistory({ ...cur.report, year }, { ...prev.report, year: year - 1 }, key).findings : [];
   if (history.length || !cur.fresh) await saveFindings(db, target, 'history', history);
 
@@ -156,14 +156,14 @@ export async function recheckYear(
  * After a new version of `current` (for `year`): its own cross-year and publication
  * checks, and the next year's, whose "year before" it now is. One query finds both neighbours.
  */
-export async function recheckAround(db: Db, keyIds: KeyIds, agency: AgencyRow, year: number, current: Current, versions?: VersionInfo[]): Promise<void> {
+export async function recheckAround(db: Db, memo: StoreMemo, agency: AgencyRow, year: number, current: Current, versions?: VersionInfo[]): Promise<void> {
   const neighbours = await currentVersions(db, agency.id, [year - 1, year + 1]);
   const before = neighbours.get(year - 1);
   const after = neighbours.get(year + 1);
-  await recheckYear(db, keyIds, agency, year, { current, previous: before ? await readCurrent(db, keyIds, before) : null, versions });
+  await recheckYear(db, memo, agency, year, { current, previous: before ? await readCurrent(db, memo, before) : null, versions });
   if (after) {
-    const next = await readCurrent(db, keyIds, after);
-    if (next) await recheckYear(db, keyIds, agency, year + 1, { current: next, previous: current });
+    const next = await readCurrent(db, memo, after);
+    if (next) await recheckYear(db, memo, agency, year + 1, { current: next, previous: current });
   }
 }
 
@@ -204,7 +204,7 @@ export async function checkMissing(db: Db, now: Date): Promise<number> {
 /** A reviewer's correction of a figure, kept beside the original; the checks are re-run. */
 export async function correctValue(
   db: Db,
-  keyIds: KeyIds,
+  memo: StoreMemo,
   input: { versionId: number; key: string; value: number | null; author: string; reason: string },
 ): Promise<void> {
   if (!input.reason.trim()) throw new Error('更正必须说明理由');
@@ -215,12 +215,12 @@ export async function correctValue(
     await tx.insert(auditLog).values({ actor: input.author, action: 'figure.correct', target: `version:${input.versionId}:${input.key}`, detail: { value: input.value, reason: input.reason } });
   });
   const [r] = await db.select().from(reports).where(eq(reports.id, v.reportId));
-  await refreshFacts(db, keyIds, v.reportId);
-  await recheckReport(db, keyIds, r!.agencyId, r!.year);
+  await refreshFacts(db, memo, v.reportId);
+  await recheckReport(db, memo, r!.agencyId, r!.year);
 }
 
 /** The facts of a report's current version, from its reading with corrections applied. */
-export async function refreshFacts(db: Db, keyIds: KeyIds, reportId: number): Promise<void> {
+export async function refreshFacts(db: Db, memo: StoreMemo, reportId: number): Promise<void> {
   const [r] = await db
     .select({ versionId: reports.currentVersionId, year: reports.year, agency: agencies, publishedAt: reportVersions.publishedAt })
     .from(reports)
@@ -228,32 +228,32 @@ export async function refreshFacts(db: Db, keyIds: KeyIds, reportId: number): Pr
     .innerJoin(reportVersions, eq(reportVersions.id, reports.currentVersionId))
     .where(eq(reports.id, reportId));
   if (!r?.versionId) return;
-  const reading = await loadVersion(db, keyIds, r.versionId);
+  const reading = await loadVersion(db, memo, r.versionId);
   if (!reading) return;
   await writeFacts(db, reportId, r.versionId, factsOf(reading, r.agency, r.year, r.publishedAt, []));
   await refreshCounts(db, r.agency.id, r.year);
 }
 
 /** Single-report checks of the current version, then the years it touches. */
-export async function recheckReport(db: Db, keyIds: KeyIds, agencyId: number, year: number): Promise<void> {
-  const cur = await currentReport(db, keyIds, agencyId, year);
+export async function recheckReport(db: Db, memo: StoreMemo, agencyId: number, year: number): Promise<void> {
+  const cur = await currentReport(db, memo, agencyId, year);
   if (!cur) return;
   const [agency] = await db.select().from(agencies).where(eq(agencies.id, agencyId));
   await saveFindings(db, { agencyId, year, reportId: cur.reportId, versionId: cur.versionId }, 'report', checkReport(cur.report, agencyKey(agencyId)).findings);
-  await recheckAround(db, keyIds, agency!, year, cur);
+  await recheckAround(db, memo, agency!, year, cur);
 }
 
 /** The current version of a report, by id. */
-export async function currentOf(db: Db, keyIds: KeyIds, reportId: number): Promise<Current | null> {
+export async function currentOf(db: Db, memo: StoreMemo, reportId: number): Promise<Current | null> {
   const [r] = await db.select({ agencyId: reports.agencyId, year: reports.year }).from(reports).where(eq(reports.id, reportId));
-  return r ? currentReport(db, keyIds, r.agencyId, r.year) : null;
+  return r ? currentReport(db, memo, r.agencyId, r.year) : null;
 }
 
 /**
  * Makes the version holding `sha` current again (a site went back to earlier content):
  * its facts and its own findings become the report's. True when the current version changed.
  */
-export async function makeCurrent(db: Db, keyIds: KeyIds, reportId: number, sha: string): Promise<boolean> {
+export async function makeCurrent(db: Db, memo: StoreMemo, reportId: number, sha: string): Promise<boolean> {
   const [r] = await db
     .select({ current: reports.currentVersionId, agencyId: reports.agencyId, year: reports.year, versionId: reportVersions.id })
     .from(reports)
@@ -261,14 +261,14 @@ export async function makeCurrent(db: Db, keyIds: KeyIds, reportId: number, sha:
     .where(eq(reports.id, reportId));
   if (!r || r.current === r.versionId) return false;
   await db.update(reports).set({ currentVersionId: r.versionId }).where(eq(reports.id, reportId));
-  await refreshFacts(db, keyIds, reportId);
-  const reading = await loadVersion(db, keyIds, r.versionId);
+  await refreshFacts(db, memo, reportId);
+  const reading = await loadVersion(db, memo, r.versionId);
   await saveFindings(db, { agencyId: r.agencyId, year: r.year, reportId, versionId: r.versionId }, 'report', checkReport({ ...reading!, year: r.year }, agencyKey(r.agencyId)).findings);
   return true;
 }
 
 /** The current versions (or with `all`, every version) of all reports. */
-export async function latestVersions(db: Db, all: boolean): Promise<number[]> {
+export async function versionsToReread(db: Db, all: boolean): Promise<number[]> {
   const rows = all
     ? await db.select({ id: reportVersions.id }).from(reportVersions).orderBy(asc(reportVersions.id))
     : await db.select({ id: reports.currentVersionId }).from(reports).where(sql`${reports.currentVersionId} is not null`).orderBy(desc(reports.id));
