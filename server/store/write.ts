@@ -44,8 +44,8 @@ function arrayLiteral(values: Array<number | null>): string {
   return `{${values.map((v) => (v === null || v === undefined ? 'NULL' : String(v))).join(',')}}`;
 }
 
-/** Advisory-lock namespace of report writes (the second key is agency and year). */
-const REPORT_LOCK = 7301;
+/** PostgreSQL's code for a deadlock. */
+const DEADLOCK = '40P01';
 
 /** Retries: a report created by a concurrent importer is invisible to this statement's snapshot. */
 const ATTEMPTS = 3;
@@ -90,25 +90,35 @@ export async function writeVersion(db: Db, w: VersionWrite): Promise<Written> {
         active = true, report_id = excluded.report_id, version_id = excluded.version_id, severity = excluded.severity,
         cells = excluded.cells, expected = excluded.expected, actual = excluded.actual, message = excluded.message, last_seen_at = now()
       returning id
-    ), retired as (
-      update findings set active = false
-      from version
-      where findings.agency_id = ${w.agencyId} and findings.year = ${w.year} and findings.active
-        and findings.rule = any(${`{${w.rules.join(',')}}`}::text[])
-        and not (findings.fingerprint = any(${`{${w.findings.map((x) => x.fingerprint).join(',')}}`}::text[]))
-      returning findings.id
     )
     -- data-modifying CTEs run to completion whether referenced or not
     select report.id as report_id, report.created, version.id as version_id
     from report left join version on true`;
   for (let attempt = 1; ; attempt++) {
-    // Writers of the same report take turns: the lock is taken before the write's snapshot,
-    // so each sees the findings the one before it left (and none deadlock on them).
-    const [row] = await db.transaction(async (tx) => {
-      await tx.execute(sql`select pg_advisory_xact_lock(${REPORT_LOCK}, ${w.agencyId * 10000 + w.year})`);
-      return rowsOf<{ report_id: number; created: boolean; version_id: number | null }>(await tx.execute(statement));
-    });
-    if (row) return { reportId: row.report_id, versionId: row.version_id, created: row.created };
+    let row: { report_id: number; created: boolean; version_id: number | null } | undefined;
+    try {
+      [row] = rowsOf<{ report_id: number; created: boolean; version_id: number | null }>(await db.execute(statement));
+    } catch (e) {
+      // two writers of one report may lock the same findings in turn: the loser retries
+      if ((e as { cause?: { code?: string } }).cause?.code !== DEADLOCK || attempt === ATTEMPTS) throw e;
+      continue;
+    }
+    if (row) {
+      if (!row.created) await retireStale(db, w);
+      return { reportId: row.report_id, versionId: row.version_id, created: row.created };
+    }
     if (attempt === ATTEMPTS) throw new Error(`无法写入 ${w.year} 年度报告（机构 ${w.agencyId}）：并发冲突重试 ${ATTEMPTS} 次仍失败`);
   }
 }
+
+/**
+ * The single-report findings of a report that do not belong to its current version are
+ * no longer raised. Run after every write to an existing report: whichever of two
+ * concurrent writers runs it last sees the final current version, so the end is right.
+ */
+async function retireStale(db: Db, w: VersionWrite): Promise<void> {
+  await db.execute(sql`
+    update findings set active = false
+    where agency_id = ${w.agencyId} and year = ${w.year} and active
+      and rule = any(${`{${w.rules.join(',')}}`}::text[])
+      and version_id is distinct from (select current_version_id from reports where agency_id = ${w.agencyId} and year = ${w.year})`);}
