@@ -83,6 +83,10 @@ export async function openDb(options: OpenOptions = {}): Promise<Store> {
   let store: Store;
   if (url) {
     const client = postgres(url, { max: 5, onnotice: () => {} });
+    // drizzle sends its queries unnamed, so the server parses and plans the import's large
+    // statements every time: have postgres.js prepare them (once per connection and text)
+    const unsafe = client.unsafe.bind(client);
+    client.unsafe = ((query: string, params?: unknown[], opts?: { prepare?: boolean }) => unsafe(query, params as never, { ...opts, prepare: true })) as typeof client.unsafe;
     const db = drizzlePostgres(client, { schema });
     store = {
       db: db as unknown as Db,

@@ -54,8 +54,9 @@ export async function saveFindings(db: Db, target: FindingTarget, scope: Scope, 
       });
   }
   const keep = found.map((f) => f.fingerprint);
-  await retire(db, target, onlyRules, keep);
-  await refreshCounts(db, target.agencyId, target.year);
+  const retired = await retire(db, target, onlyRules, keep);
+  // report_facts counts errors and warnings: infos leave them as they are
+  if ([...found.map((f) => f.severity), ...retired].some((sev) => sev !== 'info')) await refreshCounts(db, target.agencyId, target.year);
 }
 
 /** The counts of report_facts for an agency-year, after its findings changed. */
@@ -67,8 +68,9 @@ export async function refreshCounts(db: Db, agencyId: number, year: number): Pro
     where agency_id = ${agencyId} and year = ${year}`);
 }
 
-async function retire(db: Db, target: FindingTarget, onlyRules: string[], keep: string[]): Promise<void> {
-  await db
+/** Marks inactive the findings of these rules no longer raised; returns their severities. */
+async function retire(db: Db, target: FindingTarget, onlyRules: string[], keep: string[]): Promise<string[]> {
+  const rows = await db
     .update(findings)
     .set({ active: false })
     .where(
@@ -79,7 +81,9 @@ async function retire(db: Db, target: FindingTarget, onlyRules: string[], keep: 
         eq(findings.active, true),
         ...(keep.length ? [notInArray(findings.fingerprint, keep)] : []),
       ),
-    );
+    )
+    .returning({ severity: findings.severity });
+  return rows.map((r) => r.severity);
 }
 
 /** A reviewer confirms or dismisses a finding; the decision follows its fingerprint. */

@@ -50,27 +50,32 @@ async function fail(db: Db, source: string, sha: string, reason: string): Promis
 export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput, agencyCache?: Map<string, AgencyRow>): Promise<ImportResult> {
   const sha = sha256(input.bytes);
   const mediaType = input.mediaType ?? 'application/octet-stream';
-  // raw first, in one statement: the bytes (once per hash) and where they came from
-  await db.execute(sql`
-    with doc as (
+  // The bytes (once per hash) and where they came from: written with the version in one
+  // statement, or on their own when the document cannot be imported, so nothing is lost.
+  const raw = sql`
+    doc as (
       insert into ${documents} (sha256, bytes, media_type, size) values (${sha}, ${input.bytes}, ${mediaType}, ${input.bytes.length})
       on conflict do nothing
-    )
-    insert into ${fetches} (url, sha256, status, headers)
-    values (${input.source}, ${sha}, ${input.status ?? null}, ${input.headers ? JSON.stringify(input.headers) : null}::jsonb)`);
+    ), fetched as (
+      insert into ${fetches} (url, sha256, status, headers)
+      values (${input.source}, ${sha}, ${input.status ?? null}, ${input.headers ? JSON.stringify(input.headers) : null}::jsonb)
+    )`;
+  const failed = async (reason: string) => {
+    await db.execute(sql`with ${raw} select 1`);
+    return fail(db, input.source, sha, reason);
+  };
 
   let report: ParsedReport;
   try {
     report = parseDocument({ bytes: input.bytes, file: input.source, mediaType: input.mediaType, publishedAt: input.publishedAt });
   } catch (e) {
-    if (e instanceof UnreadableDocumentError) return fail(db, input.source, sha, e.message);
-    return fail(db, input.source, sha, `解析失败（内部错误：${briefly(e)}）`);
+    return failed(e instanceof UnreadableDocumentError ? e.message : `解析失败（内部错误：${briefly(e)}）`);
   }
   const name = input.agency ?? report.agency;
   const year = input.year ?? report.year;
-  if (report.status === 'not_report' && !(input.agency && input.year)) return fail(db, input.source, sha, '不是政府信息公开工作年度报告');
-  if (!name) return fail(db, input.source, sha, '无法从文档确定机构名称（可用 --agency 指定）');
-  if (!year) return fail(db, input.source, sha, '无法从文档确定报告年度（可用 --year 指定）');
+  if (report.status === 'not_report' && !(input.agency && input.year)) return failed('不是政府信息公开工作年度报告');
+  if (!name) return failed('无法从文档确定机构名称（可用 --agency 指定）');
+  if (!year) return failed('无法从文档确定报告年度（可用 --year 指定）');
 
   const agency = await resolveAgency(db, agencyForm(name), agencyCache);
   const agencyId = agency.id;
@@ -80,7 +85,7 @@ export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput
   const publishedAt = chinaTime(input.publishedAt ?? report.source.publishedAt);
 
   crashPoint('before-write');
-  const written = await writeVersion(db, {
+  const write = {
     agencyId,
     year,
     sha256: sha,
@@ -94,7 +99,14 @@ export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput
     findings: single.findings,
     rules: SINGLE_REPORT_RULES,
     facts: factsOf(report, agency, year, publishedAt, single.findings),
-  });
+  };
+  let written;
+  try {
+    written = await writeVersion(db, write, raw);
+  } catch (e) {
+    await db.execute(sql`with ${raw} select 1`);
+    throw e;
+  }
   crashPoint('after-write');
   const result: ImportResult = {
     outcome: written.versionId === null ? 'noop' : written.created ? 'inserted' : 'updated',

@@ -3,7 +3,7 @@
 // version the report's current one).
 // One statement is atomic on its own (a killed process leaves nothing half-written) and
 // costs one round trip, which is what makes bulk imports fast.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Finding } from '../../parser/types.js';
 import type { Db } from '../db/client.js';
 import { FACTS_INSERT, FACTS_UPSERT, factsValues, type Facts } from './facts.js';
@@ -50,13 +50,14 @@ const DEADLOCK = '40P01';
 /** Retries: a report created by a concurrent importer is invisible to this statement's snapshot. */
 const ATTEMPTS = 3;
 
-export async function writeVersion(db: Db, w: VersionWrite): Promise<Written> {
+/** `raw`: CTEs storing the document and its fetch, written in the same statement (first attempt only). */
+export async function writeVersion(db: Db, w: VersionWrite, raw?: SQL): Promise<Written> {
   const f = w.figures;
   const findings = JSON.stringify(
     [...w.findings].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint)).map((x) => ({ fingerprint: x.fingerprint, rule: x.rule, severity: x.severity, cells: x.cells, expected: x.expected, actual: x.actual, message: x.message })),
   );
-  const statement = sql`
-    with created as (
+  const statement = (first: boolean) => sql`
+    with ${raw && first ? sql`${raw},` : sql``} created as (
       insert into reports (agency_id, year) values (${w.agencyId}, ${w.year})
       on conflict (agency_id, year) do nothing
       returning id
@@ -97,7 +98,7 @@ export async function writeVersion(db: Db, w: VersionWrite): Promise<Written> {
   for (let attempt = 1; ; attempt++) {
     let row: { report_id: number; created: boolean; version_id: number | null } | undefined;
     try {
-      [row] = rowsOf<{ report_id: number; created: boolean; version_id: number | null }>(await db.execute(statement));
+      [row] = rowsOf<{ report_id: number; created: boolean; version_id: number | null }>(await db.execute(statement(attempt === 1)));
     } catch (e) {
       // two writers of one report may lock the same findings in turn: the loser retries
       if ((e as { cause?: { code?: string } }).cause?.code !== DEADLOCK || attempt === ATTEMPTS) throw e;
