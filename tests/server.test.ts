@@ -172,6 +172,13 @@ describe.each(backends(tmp))('API on $name', (backend) => {
       expect(h.years[1].findings.map((f: { rule: string }) => f.rule)).toContain('S4.GROUP_TOTAL');
     });
 
+    it('says which rules could not run and why', async () => {
+      const first = (await get(`/api/versions/${ids.jia2023}`)).json();
+      expect(first.notChecked).toEqual(expect.arrayContaining([{ rule: 'XY.*', reason: '没有 2022 年度报告可比较' }, { rule: 'PUB.LATE', reason: '发布日期未知' }]));
+      const v = (await get(`/api/versions/${ids.jia2024}`)).json();
+      expect(v.notChecked.map((n: { rule: string }) => n.rule)).not.toContain('PUB.LATE');
+    });
+
     it('gives a version’s figures with evidence and its findings with their cells', async () => {
       const v = (await get(`/api/versions/${ids.jia2024}`)).json();
       expect(v.reading.values['s3.new.total']).toBe(36);

@@ -6,7 +6,7 @@ import { and, asc, desc, eq } from 'drizzle-orm';
 import { similarity } from '../../checks/history-rules.js';
 import { documentText } from '../../parser/index.js';
 import { agencies, corrections, documents, findings, reportVersions, reports } from '../db/schema.js';
-import { correctValue, loadVersion } from '../store/reports.js';
+import { correctValue, loadVersion, notCheckedAcrossYears } from '../store/reports.js';
 import { assertInRegion, attachment, HttpError, notFound, requireRole } from './http.js';
 
 const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
@@ -33,6 +33,8 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     const reading = await loadVersion(db, app.memo, versionId);
     const { parsed: _p, ...meta } = version;
     return {
+      // the rules that could not run, and why: this report's own, then across years and publication
+      notChecked: [...(reading?.notChecked ?? []), ...(report.currentVersionId === version.id ? await notCheckedAcrossYears(db, app.memo, agency, report.year) : [])],
       version: { ...meta, current: report.currentVersionId === version.id },
       report: { id: report.id, year: report.year, currentVersionId: report.currentVersionId },
       agency: { id: agency.id, name: agency.name, kind: agency.kind, regionCode: agency.regionCode },
