@@ -30,7 +30,9 @@ declare module 'fastify' {
 const PUBLIC = new Set(['/api/session', '/api/health']);
 
 export async function buildApp(store: Store, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: true });
+  // X-Forwarded-For is believed only behind a proxy named in NIANJIAN_TRUST_PROXY (its
+  // address): otherwise anyone could pick the address the login limit counts by
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: process.env.NIANJIAN_TRUST_PROXY || false });
   app.decorate('store', store);
   app.decorate('memo', new StoreMemo(store.db));
   app.decorate('results', new ResultCache(store.db));
@@ -45,16 +47,19 @@ export async function buildApp(store: Store, opts: { logger?: boolean } = {}): P
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.addHook('onRequest', async (req) => {
-    if (!req.url.startsWith('/api/')) return;
+    // by the route matched, not the raw URL: /%61pi/… is routed to /api/… too
+    const route = req.routeOptions.url ?? '';
+    if (!route.startsWith('/api/')) return;
     const token = req.cookies[SESSION_COOKIE];
     req.account = token ? await sessionAccount(store.db, token) : null;
-    if (!req.account && !PUBLIC.has(req.routeOptions.url ?? '')) throw new HttpError(401, 'unauthenticated', '请先登录');
+    if (!req.account && !PUBLIC.has(route)) throw new HttpError(401, 'unauthenticated', '请先登录');
   });
 
   app.setErrorHandler((err, req, reply) => {
     if (err instanceof HttpError) return reply.status(err.statusCode).send({ error: err.code, message: err.message });
-    const e = err as { validation?: unknown; statusCode?: number; message: string };
+    const e = err as { validation?: unknown; statusCode?: number; message: string; code?: string };
     if (e.validation) return reply.status(400).send({ error: 'bad_request', message: `请求参数有误：${e.message}` });
+    if (e.code?.startsWith('FST_ERR_CTP_')) return reply.status(400).send({ error: 'bad_request', message: '请求体不是合法的 JSON' });
     if (e.statusCode && e.statusCode < 500) return reply.status(e.statusCode).send({ error: 'bad_request', message: `请求有误：${e.message}` });
     req.log.error(err);
     return reply.status(500).send({ error: 'internal', message: '服务器内部错误，已记录' });

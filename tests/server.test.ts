@@ -314,6 +314,48 @@ describe.each(backends(tmp))('API on $name', (backend) => {
     });
   });
 
+  describe('found by a security review', () => {
+    it('checks the session by the route matched, so an encoded path cannot skip it', async () => {
+      for (const url of ['/%61pi/metrics', '/%61pi/agencies/1', '/%61pi/agencies/99']) {
+        expect((await app.inject({ method: 'GET', url })).statusCode).toBe(401);
+      }
+    });
+
+    it('does not let X-Forwarded-For or parallel attempts get round the login limit', async () => {
+      const tries = await Promise.all(
+        Array.from({ length: 14 }, (_, i) =>
+          app.inject({ method: 'POST', url: '/api/session', payload: { username: 'viewer', password: 'wrong' }, remoteAddress: '10.7.7.7', headers: { 'x-forwarded-for': `10.0.0.${i}` } }),
+        ),
+      );
+      expect(tries.filter((t) => t.statusCode === 401)).toHaveLength(10);
+      expect(tries.filter((t) => t.statusCode === 429)).toHaveLength(4);
+    });
+
+    it('shows a regional admin only the accounts of their region', async () => {
+      await post('/api/accounts', { username: 'adm4104', password: PASSWORD, role: 'admin', regionCode: '4104' });
+      const cookie = await signIn('adm4104');
+      const list = (await app.inject({ method: 'GET', url: '/api/accounts', headers: { cookie } })).json();
+      expect(list.map((a: { username: string }) => a.username).sort()).toEqual(['adm4104', 'pds']);
+    });
+
+    it('answers out-of-range ids, huge pages and NUL bytes with 400, not 500', async () => {
+      for (const r of [
+        await get('/api/agencies/9999999999'),
+        await get(`/api/versions/${ids.jia2024}/diff?against=9999999999`),
+        await get('/api/findings?page=9999999999999999&size=10000'),
+        await get('/api/league?year=2024&page=99999999999'),
+        await get('/api/agencies?q=a%00b'),
+        await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'a\u0000b', password: 'x' } }),
+        await post('/api/findings/9999999999/review', { state: 'open' }),
+      ]) {
+        expect(r.statusCode).toBe(400);
+        expect(r.json().message).toMatch(/^请求参数有误/);
+      }
+      const bad = await app.inject({ method: 'POST', url: '/api/session', payload: '{not json', headers: { 'content-type': 'application/json' } });
+      expect(bad.json()).toEqual({ error: 'bad_request', message: '请求体不是合法的 JSON' });
+    });
+  });
+
   it('documents every route at /docs with a schema', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
     const paths = Object.keys(doc.paths);

@@ -5,9 +5,9 @@ import { and, asc, eq, inArray, like, or } from 'drizzle-orm';
 import { agencies, findings, regions, reportFacts, reports } from '../db/schema.js';
 import { reviewAgency } from '../store/agencies.js';
 import { checkMissing, recheckReport, versionsOf } from '../store/reports.js';
-import { assertInRegion, HttpError, notFound, regionOf, requireRole } from './http.js';
+import { assertInRegion, HttpError, ID_PARAM, MAX_ID, NO_NUL, notFound, regionOf, requireRole } from './http.js';
 
-const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+const ID = ID_PARAM;
 
 export async function agencyHistory(app: Parameters<FastifyPluginAsync>[0], id: number) {
   const db = app.store.db;
@@ -51,7 +51,7 @@ export const agencyRoutes: FastifyPluginAsync = async (app) => {
           additionalProperties: false,
           properties: {
             region: { type: 'string', pattern: '^[0-9]{2,6}$' },
-            q: { type: 'string', maxLength: 40, description: '名称包含' },
+            q: { type: 'string', maxLength: 40, pattern: NO_NUL, description: '名称包含' },
             status: { type: 'string', enum: ['confirmed', 'unconfirmed', 'merged'] },
           },
         },
@@ -92,7 +92,7 @@ export const agencyRoutes: FastifyPluginAsync = async (app) => {
           type: 'object',
           required: ['action'],
           additionalProperties: false,
-          properties: { action: { type: 'string', enum: ['confirm', 'merge'] }, into: { type: 'integer', minimum: 1 } },
+          properties: { action: { type: 'string', enum: ['confirm', 'merge'] }, into: { type: 'integer', minimum: 1, maximum: MAX_ID } },
         },
       },
     },

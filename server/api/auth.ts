@@ -1,9 +1,9 @@
 // Signing in and out, and accounts (admins only).
 import type { FastifyPluginAsync } from 'fastify';
-import { desc } from 'drizzle-orm';
+import { desc, like } from 'drizzle-orm';
 import { createAccount, login, logout, MIN_PASSWORD, SESSION_DAYS, type Role } from '../auth/accounts.js';
 import { accounts } from '../db/schema.js';
-import { accountOf, HttpError, requireRole } from './http.js';
+import { accountOf, HttpError, NO_NUL, requireRole } from './http.js';
 
 export const SESSION_COOKIE = 'nj_session';
 
@@ -30,7 +30,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
           type: 'object',
           required: ['username', 'password'],
           additionalProperties: false,
-          properties: { username: { type: 'string', minLength: 1, maxLength: 80 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
+          properties: { username: { type: 'string', minLength: 1, maxLength: 80, pattern: NO_NUL }, password: { type: 'string', minLength: 1, maxLength: 200, pattern: NO_NUL } },
         },
         response: { 200: ACCOUNT },
       },
@@ -38,12 +38,13 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const { username, password } = req.body as { username: string; password: string };
       const key = `${req.ip}|${username}`;
-      if (recent(key).length >= MAX_FAILURES) throw new HttpError(429, 'too_many_attempts', '登录失败次数过多，请 10 分钟后再试');
+      const tries = recent(key);
+      if (tries.length >= MAX_FAILURES) throw new HttpError(429, 'too_many_attempts', '登录失败次数过多，请 10 分钟后再试');
+      // counted before the (slow) password check, so parallel attempts cannot all slip in
+      const attempt = Date.now();
+      failures.set(key, [...tries, attempt]);
       const session = await login(app.store.db, username, password);
-      if (!session) {
-        failures.set(key, [...recent(key), Date.now()]);
-        throw new HttpError(401, 'bad_credentials', '用户名或密码错误');
-      }
+      if (!session) throw new HttpError(401, 'bad_credentials', '用户名或密码错误');
       failures.delete(key);
       reply.setCookie(SESSION_COOKIE, session.token, {
         path: '/',
@@ -66,10 +67,12 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
   });
 
   app.get('/accounts', { schema: { tags: ['账号'], summary: '账号列表（管理员）', response: { 200: { type: 'array', items: ACCOUNT } } } }, async (req) => {
-    requireRole(req, 'admin');
+    const admin = requireRole(req, 'admin');
+    // an admin limited to a region sees the accounts of that region only
     return app.store.db
       .select({ id: accounts.id, username: accounts.username, role: accounts.role, regionCode: accounts.regionCode })
       .from(accounts)
+      .where(admin.regionCode ? like(accounts.regionCode, `${admin.regionCode}%`) : undefined)
       .orderBy(desc(accounts.id));
   });
 
@@ -85,7 +88,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
           additionalProperties: false,
           properties: {
             username: { type: 'string', minLength: 2, maxLength: 40 },
-            password: { type: 'string', minLength: MIN_PASSWORD, maxLength: 200 },
+            password: { type: 'string', minLength: MIN_PASSWORD, maxLength: 200, pattern: NO_NUL },
             role: { type: 'string', enum: ['viewer', 'reviewer', 'admin'] },
             regionCode: { type: ['string', 'null'], pattern: '^[0-9]{2,6}$' },
           },

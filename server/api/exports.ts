@@ -9,7 +9,7 @@ import type { Column, Sheet } from '../export/table.js';
 import { xlsx, XLSX_TYPE } from '../export/xlsx.js';
 import { agencyHistory } from './agencies.js';
 import { FINDINGS_QUERY, findingRows, type FindingsQuery } from './findings.js';
-import { assertInRegion, attachment, HttpError, regionOf, yearsOf, YEAR_RANGE } from './http.js';
+import { assertInRegion, attachment, HttpError, ID_PARAM, regionOf, yearsOf, YEAR_RANGE } from './http.js';
 import { LEAGUE_QUERY, type LeagueQuery } from './league.js';
 import { METRICS } from './metrics.js';
 import { coverageRows, leagueRows } from './queries.js';
@@ -81,7 +81,7 @@ export const exportRoutes: FastifyPluginAsync = async (app) => {
       ]);
     });
 
-    app.get(`/export/agencies/:id.${format}`, { schema: { tags: ['导出'], summary: `机构历年情况（${format.toUpperCase()}）`, params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } } }, async (req, reply) => {
+    app.get(`/export/agencies/:id.${format}`, { schema: { tags: ['导出'], summary: `机构历年情况（${format.toUpperCase()}）`, params: ID_PARAM } }, async (req, reply) => {
       const history = await agencyHistory(app, (req.params as { id: number }).id);
       assertInRegion(req, history.agency.regionCode);
       const facts = [

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { reviewFinding } from '../store/findings.js';
 import { rowsOf } from '../store/write.js';
-import { assertInRegion, notFound, regionOf, requireRole } from './http.js';
+import { assertInRegion, ID_PARAM, MAX_ID, MAX_PAGE, NO_NUL, notFound, regionOf, requireRole } from './http.js';
 
 export const FINDINGS_QUERY = {
   type: 'object',
@@ -15,8 +15,8 @@ export const FINDINGS_QUERY = {
     rule: { type: 'string', pattern: '^[A-Z0-9_.]+$', maxLength: 40 },
     severity: { type: 'string', enum: ['error', 'warning', 'info'] },
     state: { type: 'string', enum: ['open', 'confirmed', 'dismissed'] },
-    agency: { type: 'integer', minimum: 1 },
-    page: { type: 'integer', minimum: 0, default: 0 },
+    agency: { type: 'integer', minimum: 1, maximum: MAX_ID },
+    page: { type: 'integer', minimum: 0, maximum: MAX_PAGE, default: 0 },
     size: { type: 'integer', minimum: 1, maximum: 10000, default: 100 },
   },
 } as const;
@@ -81,12 +81,12 @@ export const findingRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['审核'],
         summary: '确认或驳回问题（审核员）',
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
+        params: ID_PARAM,
         body: {
           type: 'object',
           required: ['state'],
           additionalProperties: false,
-          properties: { state: { type: 'string', enum: ['open', 'confirmed', 'dismissed'] }, comment: { type: 'string', maxLength: 2000 } },
+          properties: { state: { type: 'string', enum: ['open', 'confirmed', 'dismissed'] }, comment: { type: 'string', maxLength: 2000, pattern: NO_NUL } },
         },
       },
     },

@@ -58,6 +58,15 @@ export function attachment(reply: FastifyReply, name: string, type: string): Fas
     .header('content-security-policy', "sandbox; default-src 'none'");
 }
 
+/** Ids as PostgreSQL integers hold them. */
+export const MAX_ID = 2147483647;
+/** Strings a database text type can hold (no NUL). */
+export const NO_NUL = '^[^\\u0000]*$';
+/** A route's `:id` parameter. */
+export const ID_PARAM = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: MAX_ID } } } as const;
+/** Pages of a list: far beyond any real one, within what an SQL offset holds. */
+export const MAX_PAGE = 100000;
+
 /** Query-string schemas shared by the list routes. */
 export const YEAR_RANGE = {
   year: { type: 'integer', minimum: 2000, maximum: 2100, description: '报告年度' },

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { METRICS, MIN_BASE } from './metrics.js';
 import { leagueRows } from './queries.js';
-import { regionOf, yearsOf, YEAR_RANGE } from './http.js';
+import { MAX_PAGE, regionOf, yearsOf, YEAR_RANGE } from './http.js';
 
 export const LEAGUE_QUERY = {
   type: 'object',
@@ -12,7 +12,7 @@ export const LEAGUE_QUERY = {
     kind: { type: 'string', enum: ['government', 'department', 'township', 'other'], description: '机构类别（同类比较）' },
     sort: { type: 'string', enum: METRICS.map((m) => m.key), default: 'requests_received', description: '排序指标' },
     order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
-    page: { type: 'integer', minimum: 0, default: 0 },
+    page: { type: 'integer', minimum: 0, maximum: MAX_PAGE, default: 0 },
     size: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
   },
 } as const;

@@ -7,9 +7,9 @@ import { similarity } from '../../checks/history-rules.js';
 import { documentText } from '../../parser/index.js';
 import { agencies, corrections, documents, findings, reportVersions, reports } from '../db/schema.js';
 import { correctValue, loadVersion, notCheckedAcrossYears } from '../store/reports.js';
-import { assertInRegion, attachment, HttpError, notFound, requireRole } from './http.js';
+import { assertInRegion, attachment, HttpError, ID_PARAM, MAX_ID, NO_NUL, notFound, requireRole } from './http.js';
 
-const ID = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } } as const;
+const ID = ID_PARAM;
 const EXTENSION: Record<string, string> = { 'text/html': 'html', 'text/plain': 'txt', 'text/markdown': 'md', 'application/pdf': 'pdf' };
 
 export const reportRoutes: FastifyPluginAsync = async (app) => {
@@ -88,7 +88,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { against: { type: 'integer', minimum: 1, description: '另一版本编号；不给出时与上一年度的当前版本比较' } },
+          properties: { against: { type: 'integer', minimum: 1, maximum: MAX_ID, description: '另一版本编号；不给出时与上一年度的当前版本比较' } },
         },
       },
     },
@@ -133,7 +133,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
           properties: {
             key: { type: 'string', pattern: '^(s[234]|text)\\.[a-z_.]+$' },
             value: { type: ['number', 'null'] },
-            reason: { type: 'string', minLength: 2, maxLength: 500 },
+            reason: { type: 'string', minLength: 2, maxLength: 500, pattern: NO_NUL },
           },
         },
       },
