@@ -41,18 +41,18 @@ describe.each(backends(tmp))('API on $name', (backend) => {
     const [run] = await store.db.insert(parserRuns).values({ parser: PARSER, kind: 'import' }).returning({ id: parserRuns.id });
     const imp = async (bytes: Buffer, source: string, extra: object = {}) => (await importDocument(store.db, memo, { bytes, source, runId: run!.id, ...extra })).versionId!;
     // 郏县 (平顶山 4104): 2023 and 2024, the 2024 report with a § 四 error and a script in its narrative
-    ids.jia2023 = await imp(reportText('郏县人民政府', 2023), 'https://jiaxian.example/2023.html');
+    ids.jia2023 = await imp(reportText('郏县人民政府', 2023), 'https://example.jiaxian.gov.cn/2023.html');
     ids.jia2024 = await imp(
       reportText('郏县人民政府', 2024, (m) => {
         m.values['s4.review.total'] = 8;
         m.narrative.五 += '\n<script>alert("xss")</script>';
       }),
-      'https://jiaxian.example/2024.html',
+      'https://example.jiaxian.gov.cn/2024.html',
       { publishedAt: '2025-03-10' },
     );
     // 偃师区 (洛阳 4103), outside a 平顶山 reviewer's region
     ids.yanshi = await imp(reportText('偃师区住房和城乡建设局', 2024), 'yanshi.txt');
-    ids.formula = await imp(reportText('郏县某局', 2024), 'formula.txt', { agency: '=HYPERLINK("http://evil.example")郏县局' });
+    ids.formula = await imp(reportText('郏县某局', 2024), 'formula.txt', { agency: '=HYPERLINK("http://example.com/evil")郏县局' });
     for (const [username, role, regionCode] of [
       ['admin', 'admin', null],
       ['viewer', 'viewer', null],
@@ -168,7 +168,7 @@ describe.each(backends(tmp))('API on $name', (backend) => {
       expect(h.agency).toMatchObject({ name: '郏县人民政府', regionName: '郏县' });
       expect(h.years.map((y: { year: number }) => y.year)).toEqual([2023, 2024]);
       expect(h.years[1].facts).toMatchObject({ newTotal: 36, reviewTotal: 8 });
-      expect(h.years[1].versions[0].sources).toEqual(['https://jiaxian.example/2024.html']);
+      expect(h.years[1].versions[0].sources).toEqual(['https://example.jiaxian.gov.cn/2024.html']);
       expect(h.years[1].findings.map((f: { rule: string }) => f.rule)).toContain('S4.GROUP_TOTAL');
     });
 
@@ -302,7 +302,7 @@ describe.each(backends(tmp))('API on $name', (backend) => {
       // the agency an importer was told is '=HYPERLINK(…)…' has no region: the whole country's table
       const r = await get('/api/export/league.csv?year=2024');
       expect(r.body.startsWith('\ufeff名次,机构,')).toBe(true);
-      expect(r.body).toContain(`"'=HYPERLINK(""http://evil.example"")郏县局"`);
+      expect(r.body).toContain(`"'=HYPERLINK(""http://example.com/evil"")郏县局"`);
     });
 
     it('exports coverage, findings and an agency’s history', async () => {

@@ -85,10 +85,10 @@ describe.each(backends(tmp))('store on $name', (backend) => {
   });
 
   it('keeps every version: a changed document is a new version, the old one stays', async () => {
-    const first = await imp({ bytes: reportText('郏县人民政府', 2024), source: 'https://jiaxian.example/nb/2024.html' });
+    const first = await imp({ bytes: reportText('郏县人民政府', 2024), source: 'https://example.jiaxian.gov.cn/nb/2024.html' });
     const second = await imp({
       bytes: reportText('郏县人民政府', 2024, (m) => (m.values['s4.review.total'] = 8)),
-      source: 'https://jiaxian.example/nb/2024.html',
+      source: 'https://example.jiaxian.gov.cn/nb/2024.html',
     });
     expect(second).toMatchObject({ outcome: 'updated', reportId: first.reportId });
     const [report] = await store.db.select().from(reports);
