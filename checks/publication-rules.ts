@@ -47,7 +47,17 @@ const versions: PublicationCheck = (ctx) => {
 const wrongDocument: PublicationCheck = (ctx) =>
   ctx.report.status === 'not_report' ? [{ cells: ['document'], expected: null, actual: ctx.report.title ?? ctx.report.source.file ?? '' }] : [];
 
+/**
+ * Read from an image: only OCR gives a cell a confidence, so a reading whose every figure
+ * carries one came from a scan or a picture.
+ */
+const imageOnly: PublicationCheck = (ctx) => {
+  const evidence = Object.values(ctx.report.evidence);
+  return evidence.length && evidence.every((e) => e.confidence !== undefined) ? [{ cells: ['document'], expected: null, actual: ctx.report.source.mediaType }] : [];
+};
+
 export const PUBLICATION_CHECKS: Record<string, PublicationCheck> = {
+  'PUB.IMAGE_ONLY': imageOnly,
   'PUB.LATE': late,
   'PUB.CHANGED': changed,
   'PUB.VERSIONS': versions,

@@ -114,11 +114,11 @@ export function statedFigures(flat: FlatText, keys: string[], warnings: string[]
     if (others.length) warnings.push(`${key}：正文给出多个数字（${[first.value, ...others].join('、')}），取第一个 ${first.value}`);
     const line = lineAt(flat, first.at);
     const printed = flat.text.slice(first.at, first.end);
-    out.push({
-      key,
-      value: first.value,
-      evidence: { ...line.pos, printed, text: sentenceAround(flat.text, first.at, first.end) },
-    });
+    const evidence: Evidence = { ...line.pos, printed, text: sentenceAround(flat.text, first.at, first.end) };
+    // a line read by OCR passes on its doubt
+    const confidences = line.cells.map((c) => c.confidence).filter((c): c is number => c !== undefined);
+    if (confidences.length) evidence.confidence = Math.min(...confidences);
+    out.push({ key, value: first.value, evidence });
   }
   return out;
 }

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PARSER, parseDocument } from '../parser/index.js';
+import { PARSER, parseDocument, parseLines } from '../parser/index.js';
+import type { Line } from '../parser/types.js';
 import type { Store } from '../server/db/client.js';
 import { agencies, auditLog, documents, figures, findings, importFailures, parserRuns, regions, reportVersions, reports } from '../server/db/schema.js';
 import { resolveAgency, reviewAgency } from '../server/store/agencies.js';
@@ -16,7 +17,7 @@ import { StoreMemo } from '../server/store/figures.js';
 import { reviewFinding } from '../server/store/findings.js';
 import { importDocument, type ImportInput } from '../server/store/import.js';
 import { reparse } from '../server/store/reparse.js';
-import { checkMissing, correctValue, loadVersion } from '../server/store/reports.js';
+import { checkMissing, correctValue, loadVersion, recheckYear } from '../server/store/reports.js';
 import { seed, seedBytes } from './support/seeds.js';
 import { backends, emptyStore, reportText } from './support/store.js';
 
@@ -210,6 +211,22 @@ describe.each(backends(tmp))('store on $name', (backend) => {
     await imp({ bytes: reportText('郏县人民政府', 2024), publishedAt: '2025-02-15' });
     const late = await active('PUB.LATE');
     expect(late.map((f) => [f.message])).toEqual([['年度报告于 2025-02-15 发布，晚于 2025-01-31 的期限']]);
+  });
+
+  it('raises PUB.IMAGE_ONLY for a report read from an image (every figure with an OCR confidence)', async () => {
+    const text = reportText('郏县人民政府', 2024).toString('utf8');
+    const lines: Line[] = text
+      .split('\n')
+      .filter(Boolean)
+      .map((t, i) => ({ kind: 'text', pos: { line: i + 1, page: 1 }, cells: [{ text: t, pos: { line: i + 1, page: 1 }, confidence: 0.97 }] }));
+    const scan = parseLines({ lines, meta: { mediaType: 'image/png' } });
+    await imp({ bytes: reportText('郏县人民政府', 2024) });
+    const [agency] = await store.db.select().from(agencies);
+    const [report] = await store.db.select().from(reports);
+    await recheckYear(store.db, memo, agency!, 2024, { current: { reportId: report!.id, versionId: report!.currentVersionId!, report: scan, fresh: false } });
+    expect((await active('PUB.IMAGE_ONLY')).map((f) => [f.severity, f.actual])).toEqual([['warning', 'image/png']]);
+    await recheckYear(store.db, memo, agency!, 2024);
+    expect(await active('PUB.IMAGE_ONLY')).toEqual([]);
   });
 
   it('raises PUB.MISSING for a confirmed agency once the deadline and grace have passed', async () => {
