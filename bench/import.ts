@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
 import { PARSER } from '../parser/index.js';
-import { openDb, type Store } from '../server/db/client.js';
+import { openDb, rowsOf, type Store } from '../server/db/client.js';
 import { parserRuns } from '../server/db/schema.js';
 import type { AgencyRow } from '../server/store/agencies.js';
 import { StoreMemo } from '../server/store/figures.js';
@@ -69,9 +69,8 @@ export function* generated(n: number): Generator<{ bytes: Buffer; source: string
 }
 
 async function databaseSize(store: Store): Promise<number> {
-  const rows = (await store.db.execute(sql`select pg_database_size(current_database())::bigint as n`)) as unknown;
-  const first = Array.isArray(rows) ? rows[0] : (rows as { rows: unknown[] }).rows[0];
-  return Number((first as { n: number | string }).n);
+  const [first] = rowsOf<{ n: number | string }>(await store.db.execute(sql`select pg_database_size(current_database())::bigint as n`));
+  return Number(first!.n);
 }
 
 export async function benchImport(store: Store, n: number, name: string, target: number): Promise<void> {

@@ -13,7 +13,7 @@ import { checkReport } from '../checks/index.js';
 import { parseDocument, PARSER } from '../parser/index.js';
 import { buildApp } from '../server/app.js';
 import { createAccount } from '../server/auth/accounts.js';
-import { openDb, type Store } from '../server/db/client.js';
+import { openDb, rowsOf, type Store } from '../server/db/client.js';
 import { factsOf, FACT_COLUMNS } from '../server/store/facts.js';
 import { encodeFigures, StoreMemo, readingOf } from '../server/store/figures.js';
 import { baseModel } from '../tests/support/model.js';
@@ -153,7 +153,7 @@ export async function benchNation(adminUrl: string, regions: number): Promise<vo
     const t = Date.now();
     if (!reuse) await generate(store, regions);
     const [{ size }] = (await admin.unsafe(`select pg_database_size('${name}')::bigint as size`)) as unknown as [{ size: string }];
-    const counted = (await store.db.execute(sql`select count(*)::int as n from reports`)) as unknown as Array<{ n: number }>;
+    const counted = rowsOf<{ n: number }>(await store.db.execute(sql`select count(*)::int as n from reports`));
     const gb = Number(size) / 1024 ** 3;
     console.log(`generated ${counted[0]!.n} reports in ${((Date.now() - t) / 1000).toFixed(0)} s; database ${gb.toFixed(2)} GB (target < 10 GB: ${gb < 10 ? 'met' : 'NOT MET'})`);
 

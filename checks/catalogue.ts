@@ -5,6 +5,8 @@
 import type { TableId } from '../parser/types.js';
 
 export type Severity = 'error' | 'warning' | 'info';
+/** How reviewers call the severities. */
+export const SEVERITY_LABEL: Record<Severity, string> = { error: '错误', warning: '警告', info: '提示' };
 /** `report`: one report alone; `history`: across years/documents; `publication`: dates and pages; `peer`: against other agencies */
 export type Scope = 'report' | 'history' | 'publication' | 'peer';
 

@@ -9,7 +9,7 @@ import { HISTORY_CHECKS } from './history-rules.js';
 import { PUBLICATION_CHECKS, type PublicationContext } from './publication-rules.js';
 import { REPORT_CHECKS, type CheckResult, type Violation } from './report-rules.js';
 
-export { RULES, RULE_BY_ID, type RuleDef, type Scope, type Severity } from './catalogue.js';
+export { RULES, RULE_BY_ID, SEVERITY_LABEL, type RuleDef, type Scope, type Severity } from './catalogue.js';
 export type { Violation, CheckResult } from './report-rules.js';
 export type { PublicationContext } from './publication-rules.js';
 

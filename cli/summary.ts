@@ -1,9 +1,9 @@
 // A readable Chinese summary of one parsed report, for the terminal.
+import { SEVERITY_LABEL } from '../checks/index.js';
 import { S3_COLUMNS } from '../parser/layout.js';
 import type { ParsedReport } from '../parser/types.js';
 
 const STATUS = { report: '完整报告', partial: '不完整', not_report: '不是年度报告' } as const;
-const SEVERITY = { error: '错误', warning: '警告', info: '提示' } as const;
 const TABLE_STATUS = { ok: '已读取', doubtful: '读取存疑', absent: '未找到' } as const;
 const S3_SUMMARY_ROWS: Array<[string, string]> = [
   ['s3.new', '一、本年新收'],
@@ -33,7 +33,7 @@ export function summary(r: ParsedReport): string {
   const proactive = r.values['text.proactive_items'];
   if (proactive !== undefined) out.push(`正文所述主动公开信息：${proactive} 条`);
   out.push(r.findings.length ? `发现问题 ${r.findings.length} 项：` : '未发现问题。');
-  for (const f of r.findings) out.push(`  [${SEVERITY[f.severity]}] ${f.rule}　${f.message}`);
+  for (const f of r.findings) out.push(`  [${SEVERITY_LABEL[f.severity]}] ${f.rule}　${f.message}`);
   if (r.notChecked.length) {
     out.push(`未检查 ${r.notChecked.length} 项：`);
     for (const n of r.notChecked) out.push(`  ${n.rule}：${n.reason}`);

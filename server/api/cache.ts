@@ -3,8 +3,7 @@
 // advance on every write to those tables) says when; it is read before computing, so an
 // answer computed while data changed is recomputed on the next request.
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { rowsOf } from '../store/write.js';
+import { rowsOf, type Db } from '../db/client.js';
 
 const MAX_ENTRIES = 500;
 

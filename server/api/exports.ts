@@ -1,6 +1,7 @@
 // Exports for Excel and Word: league tables, coverage, findings and an agency's history as
 // XLSX or CSV, built from the same queries as the API; and the 通报 draft as DOCX.
 import type { FastifyPluginAsync } from 'fastify';
+import { SEVERITY_LABEL } from '../../checks/index.js';
 import { eq } from 'drizzle-orm';
 import { regions } from '../db/schema.js';
 import { csv, CSV_TYPE } from '../export/csv.js';
@@ -16,7 +17,7 @@ import { coverageRows, leagueRows } from './queries.js';
 
 const KIND = { government: '人民政府', department: '部门', township: '乡镇街道', other: '其他' } as Record<string, string>;
 const STATUS = { found: '已发布', late: '逾期', errors: '有错误', image_only: '仅图片', missing: '未发布', pending: '未到期' } as Record<string, string>;
-const SEVERITY = { error: '错误', warning: '警告', info: '提示' } as Record<string, string>;
+const SEVERITY = SEVERITY_LABEL as Record<string, string>;
 const STATE = { open: '待审核', confirmed: '已确认', dismissed: '已驳回' } as Record<string, string>;
 /** Export size: a whole province's league table fits. */
 const MAX_ROWS = 10000;

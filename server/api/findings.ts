@@ -1,9 +1,8 @@
 // Findings: the list for a region and year, and a reviewer's confirm / dismiss.
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import { reviewFinding } from '../store/findings.js';
-import { rowsOf } from '../store/write.js';
+import { rowsOf, type Db } from '../db/client.js';
 import { assertInRegion, ID_PARAM, MAX_ID, MAX_PAGE, NO_NUL, notFound, regionOf, requireRole } from './http.js';
 
 export const FINDINGS_QUERY = {

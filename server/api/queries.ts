@@ -1,9 +1,8 @@
 // The queries behind the league table and coverage, shared by the API and the exports.
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
 import type { AgencyKind } from '../store/agencies.js';
 import { missingAfter } from '../store/deadlines.js';
-import { rowsOf } from '../store/write.js';
+import { rowsOf, type Db } from '../db/client.js';
 import { METRICS, METRIC_BY_KEY, MIN_BASE } from './metrics.js';
 import { HttpError } from './http.js';
 

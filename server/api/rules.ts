@@ -2,7 +2,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { RULES } from '../../checks/index.js';
-import { rowsOf } from '../store/write.js';
+import { rowsOf } from '../db/client.js';
 import { regionOf } from './http.js';
 
 export const ruleRoutes: FastifyPluginAsync = async (app) => {

@@ -2,8 +2,7 @@
 // or has errors a reviewer confirmed, each error in the plain Chinese of its finding.
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
-import { rowsOf } from '../store/write.js';
+import { rowsOf, type Db } from '../db/client.js';
 
 interface Row {
   agency: string;

@@ -5,7 +5,7 @@
 // costs one round trip, which is what makes bulk imports fast.
 import { sql, type SQL } from 'drizzle-orm';
 import type { Finding } from '../../parser/types.js';
-import type { Db } from '../db/client.js';
+import { rowsOf, type Db } from '../db/client.js';
 import { FACTS_INSERT, FACTS_UPSERT, factsValues, type Facts } from './facts.js';
 import type { FigureRow } from './figures.js';
 
@@ -32,11 +32,6 @@ export interface Written {
   /** null: this document is already a version of the report (a noop) */
   versionId: number | null;
   created: boolean;
-}
-
-/** Rows of db.execute(): postgres.js returns an array, PGlite an object with `rows`. */
-export function rowsOf<T>(result: unknown): T[] {
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
 /** A PostgreSQL array literal of numbers (null allowed), passed as one text parameter. */
