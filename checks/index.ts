@@ -2,6 +2,7 @@
 // not checked, with the reason: never passed, never failed. One runner serves the three
 // families of checks: one report, two consecutive years, publication.
 import { createHash } from 'node:crypto';
+import { readDocument, type ReadOptions } from '../parser/read.js';
 import { parseDocument } from '../parser/report.js';
 import type { DocumentInput, Finding, NotChecked, ParsedReport } from '../parser/types.js';
 import { RULES, type RuleDef } from './catalogue.js';
@@ -69,9 +70,19 @@ function run(
     const doubt = tableDoubt(rule, reports);
     const result = doubt ? { notChecked: doubt } : check();
     if ('notChecked' in result) out.notChecked.push({ rule: rule.id, reason: result.notChecked });
-    else for (const v of result) out.findings.push(toFinding(rule, v, agencyKey, year, agencyName));
+    else for (const v of result) out.findings.push(fromImage(toFinding(rule, v, agencyKey, year, agencyName), reports));
   }
   return out;
+}
+
+/**
+ * An error among figures read from an image may be OCR's rather than the agency's: it is
+ * shown as a warning to be verified against the image, never as the agency's error.
+ */
+function fromImage(f: Finding, reports: ParsedReport[]): Finding {
+  if (f.severity !== 'error') return f;
+  const ocr = f.cells.some((k) => reports.some((r) => r.evidence[k]?.confidence !== undefined));
+  return ocr ? { ...f, severity: 'warning', message: `【图像识别，需对照原件核对】${f.message}` } : f;
 }
 
 const bind = <C>(checks: Record<string, (...a: C[]) => CheckResult>, ...args: C[]) =>
@@ -94,5 +105,11 @@ export function checkPublication(ctx: PublicationContext, agencyKey: string): Ch
 /** Parse a text or HTML document and run the single-report checks. */
 export function analyse(input: DocumentInput): ParsedReport {
   const report = parseDocument(input);
+  return { ...report, ...checkReport(report) };
+}
+
+/** Read a document of any form (PDF, Word, images by OCR, text, HTML) and run the single-report checks. */
+export async function analyseDocument(input: DocumentInput, opts?: ReadOptions): Promise<ParsedReport> {
+  const report = await readDocument(input, opts);
   return { ...report, ...checkReport(report) };
 }

@@ -1,17 +1,17 @@
 // `nianjian parse FILE... [--json]`: the parser and single-report checks on files.
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { analyse } from '../checks/index.js';
+import { analyseDocument } from '../checks/index.js';
 import { MAX_BYTES, UnreadableDocumentError } from '../parser/index.js';
 import type { ParsedReport } from '../parser/types.js';
 import { mediaTypeOf } from './media.js';
 import { summary } from './summary.js';
 
-export function parseFile(path: string): ParsedReport {
+export async function parseFile(path: string): Promise<ParsedReport> {
   // refuse before reading a huge file into memory
   const size = statSync(path).size;
   if (size > MAX_BYTES) throw new UnreadableDocumentError('too_large', `文件过大（${(size / 1048576).toFixed(1)} MB）`);
-  return analyse({ bytes: readFileSync(path), file: basename(path), mediaType: mediaTypeOf(path) });
+  return analyseDocument({ bytes: readFileSync(path), file: basename(path), mediaType: mediaTypeOf(path) });
 }
 
 export async function parseCommand(args: string[]): Promise<number> {
@@ -26,7 +26,7 @@ export async function parseCommand(args: string[]): Promise<number> {
   let failed = 0;
   for (const file of files) {
     try {
-      const report = parseFile(file);
+      const report = await parseFile(file);
       reports.push(report);
       if (!json) process.stdout.write(summary(report) + '\n');
     } catch (err) {

@@ -3,7 +3,7 @@
 
 export class UnreadableDocumentError extends Error {
   constructor(
-    readonly code: 'empty' | 'too_large' | 'binary' | 'unsupported_form' | 'malformed',
+    readonly code: 'empty' | 'too_large' | 'binary' | 'unsupported_form' | 'malformed' | 'encrypted' | 'timeout',
     message: string,
   ) {
     super(message);

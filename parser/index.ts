@@ -5,3 +5,4 @@ export { readCell, type CellValue } from './values.js';
 export { PARSER, PARSER_VERSION } from './version.js';
 export * from './layout.js';
 export type * from './types.js';
+export { readDocument, readDocumentText, sniff, type ReadOptions } from './read.js';

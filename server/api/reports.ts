@@ -4,13 +4,21 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { similarity } from '../../checks/history-rules.js';
-import { documentText } from '../../parser/index.js';
+import { readDocumentText } from '../../parser/index.js';
 import { agencies, corrections, documents, findings, reportVersions, reports } from '../db/schema.js';
 import { correctValue, loadVersion, notCheckedAcrossYears } from '../store/reports.js';
 import { assertInRegion, attachment, HttpError, ID_PARAM, MAX_ID, NO_NUL, notFound, requireRole } from './http.js';
 
 const ID = ID_PARAM;
-const EXTENSION: Record<string, string> = { 'text/html': 'html', 'text/plain': 'txt', 'text/markdown': 'md', 'application/pdf': 'pdf' };
+const EXTENSION: Record<string, string> = { 'text/html': 'html', 'text/plain': 'txt', 'text/markdown': 'md', 'application/pdf': 'pdf',
+  'application/msword': 'doc',
+  'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
+  'application/vnd.ms-works': 'wps',
+  'application/ofd': 'ofd',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+};
 
 export const reportRoutes: FastifyPluginAsync = async (app) => {
   const db = app.store.db;
@@ -75,7 +83,7 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     const { version } = await versionOf(req, (req.params as { id: number }).id);
     const [doc] = await db.select().from(documents).where(eq(documents.sha256, version.sha256));
     if (!doc) throw notFound('原始文档');
-    return { text: documentText({ bytes: doc.bytes, mediaType: doc.mediaType === 'application/octet-stream' ? undefined : doc.mediaType }) };
+    return { text: await readDocumentText({ bytes: doc.bytes, mediaType: doc.mediaType === 'application/octet-stream' ? undefined : doc.mediaType }) };
   });
 
   app.get(

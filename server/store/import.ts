@@ -5,7 +5,7 @@
 import { sql } from 'drizzle-orm';
 import { checkReport, RULES } from '../../checks/index.js';
 import { agencyForm } from '../../parser/normalize.js';
-import { parseDocument, sha256, UnreadableDocumentError, type ParsedReport } from '../../parser/index.js';
+import { readDocument, sha256, sniff, UnreadableDocumentError, type ParsedReport } from '../../parser/index.js';
 import type { Db } from '../db/client.js';
 import { documents, fetches, importFailures } from '../db/schema.js';
 import { resolveAgency, type AgencyRow } from './agencies.js';
@@ -49,7 +49,7 @@ async function fail(db: Db, source: string, sha: string, reason: string): Promis
 
 export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput, agencyCache?: Map<string, AgencyRow>): Promise<ImportResult> {
   const sha = sha256(input.bytes);
-  const mediaType = input.mediaType ?? 'application/octet-stream';
+  const mediaType = input.mediaType ?? sniff(input.bytes).mediaType ?? 'application/octet-stream';
   // The bytes (once per hash) and where they came from: written with the version in one
   // statement, or on their own when the document cannot be imported, so nothing is lost.
   const raw = sql`
@@ -67,7 +67,7 @@ export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput
 
   let report: ParsedReport;
   try {
-    report = parseDocument({ bytes: input.bytes, file: input.source, mediaType: input.mediaType, publishedAt: input.publishedAt });
+    report = await readDocument({ bytes: input.bytes, file: input.source, mediaType: input.mediaType, publishedAt: input.publishedAt });
   } catch (e) {
     return failed(e instanceof UnreadableDocumentError ? e.message : `解析失败（内部错误：${briefly(e)}）`);
   }

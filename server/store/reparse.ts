@@ -3,7 +3,7 @@
 // `reparse_changes` under the run, so that nothing the office saw silently changes.
 import { eq, sql } from 'drizzle-orm';
 import { checkReport } from '../../checks/index.js';
-import { parseDocument, PARSER, type ParsedReport } from '../../parser/index.js';
+import { readDocument, PARSER, type ParsedReport } from '../../parser/index.js';
 import type { Db } from '../db/client.js';
 import { agencies, documents, figures, parserRuns, reparseChanges, reportVersions, reports } from '../db/schema.js';
 import { encodeFigures, readingOf, type StoreMemo } from './figures.js';
@@ -50,7 +50,7 @@ export async function reparse(db: Db, memo: StoreMemo, opts: { all?: boolean; fo
     const before = await loadVersion(db, memo, versionId, true);
     let after: ParsedReport;
     try {
-      after = parseDocument({ bytes: v.bytes, mediaType: v.mediaType === 'application/octet-stream' ? undefined : v.mediaType, file: before?.source.file });
+      after = await readDocument({ bytes: v.bytes, mediaType: v.mediaType === 'application/octet-stream' ? undefined : v.mediaType, file: before?.source.file });
     } catch {
       summary.failed++;
       continue;

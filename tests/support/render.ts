@@ -79,7 +79,7 @@ function htmlS3(m: Model): string[] {
   rows.push(`<tr>${['商业企业', '科研机构', '社会公益组织', '法律服务机构', '其他', ...(m.subtotal ? ['小计'] : [])].map((h) => td(h)).join('')}</tr>`);
   const specs = S3_ROWS[m.format].filter((s) => !s.group);
   const groups = S3_ROWS[m.format].filter((s) => s.group);
-  const outcomeCount = specs.length - 4;
+  const outcomeCount = specs.length - 3; // 三、本年度办理结果 spans the outcomes and （七）总计
   specs.forEach((s, i) => {
     const vals = cols.map((c) => td(s3Value(m, s.key, c))).join('');
     let label: string;

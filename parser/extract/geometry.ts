@@ -1,0 +1,301 @@
+// Page geometry into lines, shared by the PDF reader (vector rules, text items in points)
+// and OCR (rules found in pixels): ruled tables become grids whose cells are bounded by the
+// rules themselves (so columns never depend on gaps between words), merged cells are found
+// where a rule is missing, and the text around the tables becomes lines by baseline.
+import type { Cell, Line } from '../types.js';
+
+/** [x0, y0, x1, y1], origin at the top left of the page, y downwards */
+export type Box = [number, number, number, number];
+export interface HSeg { y: number; x0: number; x1: number }
+export interface VSeg { x: number; y0: number; y1: number }
+
+export interface GridCell {
+  row: number;
+  col: number;
+  rowspan: number;
+  colspan: number;
+  box: Box;
+}
+
+export interface Grid {
+  box: Box;
+  cells: GridCell[];
+}
+
+/** A piece of text on a page: its box and its font size (PDF), or a recognised word (OCR). */
+export interface Item {
+  text: string;
+  box: Box;
+  size: number;
+  confidence?: number;
+}
+
+function cluster(values: number[], tol: number): number[] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const out: number[][] = [];
+  for (const v of sorted) {
+    const last = out[out.length - 1];
+    if (last && v - last[last.length - 1]! <= tol) last.push(v);
+    else out.push([v]);
+  }
+  return out.map((g) => g.reduce((a, b) => a + b, 0) / g.length);
+}
+
+function mergeRuns<T>(segs: T[], at: (s: T) => number, from: (s: T) => number, to: (s: T) => number, make: (at: number, a: number, b: number) => T, tol: number): T[] {
+  const out: T[] = [];
+  const byAt = [...segs].sort((a, b) => at(a) - at(b) || from(a) - from(b));
+  let group: T[] = [];
+  const flush = () => {
+    if (!group.length) return;
+    const pos = group.reduce((a, s) => a + at(s), 0) / group.length;
+    group.sort((a, b) => from(a) - from(b));
+    let a = from(group[0]!);
+    let b = to(group[0]!);
+    for (const s of group.slice(1)) {
+      if (from(s) <= b + tol) b = Math.max(b, to(s));
+      else {
+        out.push(make(pos, a, b));
+        a = from(s);
+        b = to(s);
+      }
+    }
+    out.push(make(pos, a, b));
+    group = [];
+  };
+  for (const s of byAt) {
+    if (group.length && at(s) - at(group[0]!) > tol) flush();
+    group.push(s);
+  }
+  flush();
+  return out;
+}
+
+const mergeH = (h: HSeg[], tol: number) => mergeRuns(h, (s) => s.y, (s) => s.x0, (s) => s.x1, (y, x0, x1) => ({ y, x0, x1 }), tol);
+const mergeV = (v: VSeg[], tol: number) => mergeRuns(v, (s) => s.x, (s) => s.y0, (s) => s.y1, (x, y0, y1) => ({ x, y0, y1 }), tol);
+
+const touches = (h: HSeg, v: VSeg, tol: number) => h.y >= v.y0 - tol && h.y <= v.y1 + tol && v.x >= h.x0 - tol && v.x <= h.x1 + tol;
+
+/** Length of [a, b] covered by the segments' ranges. */
+function covered(ranges: Array<[number, number]>, a: number, b: number): number {
+  let n = 0;
+  for (const [x0, x1] of ranges) n += Math.max(0, Math.min(b, x1) - Math.max(a, x0));
+  return n;
+}
+
+/**
+ * The ruled tables of a page. `tol` is how far apart two rules may be and still be one
+ * (line width, scan noise), `minCell` the narrowest a cell can be; rules that do not
+ * meet others are not a table's.
+ */
+export function findGrids(hIn: HSeg[], vIn: VSeg[], tol: number, minCell = tol): Grid[] {
+  let h = mergeH(hIn, tol);
+  let v = mergeV(vIn, tol);
+  // a vertical rule of a table starts and ends on horizontal ones; glyph strokes do not
+  v = v.filter((s) => h.some((x) => touches(x, { ...s, y0: s.y0, y1: s.y0 }, tol)) && h.some((x) => touches(x, { ...s, y0: s.y1, y1: s.y1 }, tol)));
+  h = h.filter((s) => v.filter((x) => touches(s, x, tol)).length >= 2);
+  v = v.filter((s) => h.some((x) => touches(x, s, tol)));
+
+  // tables are the connected sets of rules
+  const parent = [...h.map((_, i) => i), ...v.map((_, i) => h.length + i)];
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
+  h.forEach((a, i) => v.forEach((b, j) => touches(a, b, tol) && (parent[find(i)] = find(h.length + j))));
+  const groups = new Map<number, { h: HSeg[]; v: VSeg[] }>();
+  h.forEach((s, i) => {
+    const g = groups.get(find(i)) ?? { h: [], v: [] };
+    g.h.push(s);
+    groups.set(find(i), g);
+  });
+  v.forEach((s, j) => groups.get(find(h.length + j))?.v.push(s));
+
+  const grids: Grid[] = [];
+  for (const g of groups.values()) {
+    // rules closer than the smallest cell are one rule drawn twice (or a scan's wobble)
+    const ys = cluster(g.h.map((s) => s.y), minCell);
+    const xs = cluster(g.v.map((s) => s.x), minCell);
+    if (ys.length < 2 || xs.length < 2) continue;
+    const rows = ys.length - 1;
+    const cols = xs.length - 1;
+    const hAt = ys.map((y) => g.h.filter((s) => Math.abs(s.y - y) <= minCell).map((s): [number, number] => [s.x0, s.x1]));
+    const vAt = xs.map((x) => g.v.filter((s) => Math.abs(s.x - x) <= minCell).map((s): [number, number] => [s.y0, s.y1]));
+    const uf = Array.from({ length: rows * cols }, (_, i) => i);
+    const root = (i: number): number => (uf[i] === i ? i : (uf[i] = root(uf[i]!)));
+    const join = (a: number, b: number) => (uf[root(a)] = root(b));
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const hgt = ys[i + 1]! - ys[i]!;
+        const wid = xs[j + 1]! - xs[j]!;
+        if (j + 1 < cols && covered(vAt[j + 1]!, ys[i]!, ys[i + 1]!) < hgt / 2) join(i * cols + j, i * cols + j + 1);
+        if (i + 1 < rows && covered(hAt[i + 1]!, xs[j]!, xs[j + 1]!) < wid / 2) join(i * cols + j, (i + 1) * cols + j);
+      }
+    }
+    const regions = new Map<number, { r0: number; r1: number; c0: number; c1: number }>();
+    for (let i = 0; i < rows; i++) {
+      for (let j = 0; j < cols; j++) {
+        const r = root(i * cols + j);
+        const reg = regions.get(r);
+        if (!reg) regions.set(r, { r0: i, r1: i, c0: j, c1: j });
+        else {
+          reg.r0 = Math.min(reg.r0, i);
+          reg.r1 = Math.max(reg.r1, i);
+          reg.c0 = Math.min(reg.c0, j);
+          reg.c1 = Math.max(reg.c1, j);
+        }
+      }
+    }
+    const cells = [...regions.values()]
+      .map((r): GridCell => ({ row: r.r0, col: r.c0, rowspan: r.r1 - r.r0 + 1, colspan: r.c1 - r.c0 + 1, box: [xs[r.c0]!, ys[r.r0]!, xs[r.c1 + 1]!, ys[r.r1 + 1]!] }))
+      .sort((a, b) => a.row - b.row || a.col - b.col);
+    grids.push({ box: [xs[0]!, ys[0]!, xs[cols]!, ys[rows]!], cells });
+  }
+  return grids.sort((a, b) => a.box[1] - b.box[1]);
+}
+
+const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
+
+/** Items into lines by their vertical overlap, each line's items left to right. */
+export function groupLines(items: Item[]): Item[][] {
+  const sorted = [...items].sort((a, b) => a.box[1] - b.box[1] || a.box[0] - b.box[0]);
+  const lines: Array<{ top: number; bottom: number; items: Item[] }> = [];
+  for (const it of sorted) {
+    const h = it.box[3] - it.box[1];
+    // sorted by top, so only the last few lines can still overlap
+    let line: (typeof lines)[number] | undefined;
+    for (let k = lines.length - 1; k >= Math.max(0, lines.length - 4) && !line; k--) {
+      const l = lines[k]!;
+      if (Math.min(l.bottom, it.box[3]) - Math.max(l.top, it.box[1]) >= 0.5 * Math.min(h, l.bottom - l.top)) line = l;
+    }
+    if (line) {
+      line.items.push(it);
+      line.top = Math.min(line.top, it.box[1]);
+      line.bottom = Math.max(line.bottom, it.box[3]);
+    } else lines.push({ top: it.box[1], bottom: it.box[3], items: [it] });
+  }
+  return lines.sort((a, b) => a.top - b.top).map((l) => l.items.sort((a, b) => a.box[0] - b.box[0]));
+}
+
+/** One line's text: a space where the gap is a space's worth (wider between two CJK characters, which justified text spreads). */
+export function lineString(items: Item[]): string {
+  let s = '';
+  items.forEach((it, i) => {
+    const prev = items[i - 1];
+    if (prev) {
+      const gap = it.box[0] - prev.box[2];
+      const size = Math.max(1, Math.min(prev.size, it.size));
+      const cjk = CJK.test(prev.text.slice(-1)) && CJK.test(it.text[0] ?? '');
+      if (gap > (cjk ? 1 : 0.3) * size) s += ' ';
+    }
+    s += it.text;
+  });
+  return s.trim();
+}
+
+/** Lines of one cell, joined without a space where a label was wrapped between CJK characters. */
+export function cellString(lines: Item[][]): string {
+  let s = '';
+  for (const l of lines) {
+    const t = lineString(l);
+    if (!t) continue;
+    if (s && !(CJK.test(s.slice(-1)) || CJK.test(t[0]!))) s += ' ';
+    s += t;
+  }
+  return s;
+}
+
+export const boxOf = (items: Item[]): Box => [
+  Math.min(...items.map((i) => i.box[0])),
+  Math.min(...items.map((i) => i.box[1])),
+  Math.max(...items.map((i) => i.box[2])),
+  Math.max(...items.map((i) => i.box[3])),
+];
+
+const round = (b: Box): Box => b.map((x) => Math.round(x * 10) / 10) as Box;
+
+/** A page's content (text items and ruled tables) into lines, top to bottom. */
+export interface PageContent {
+  page: number;
+  /** page height, to tell running headers and footers */
+  height: number;
+  items: Item[];
+  grids: Grid[];
+  /** the text of a grid cell when it was read separately (OCR), by `${grid}:${row}:${col}` */
+  cellText?: Map<string, { text: string; confidence?: number }>;
+}
+
+export interface PageLines {
+  lines: Line[];
+  /** text lines in the top and bottom bands, candidates for running headers and footers */
+  margins: Array<{ index: number; text: string }>;
+}
+
+const inside = (it: Item, b: Box) => {
+  const cx = (it.box[0] + it.box[2]) / 2;
+  const cy = (it.box[1] + it.box[3]) / 2;
+  return cx >= b[0] && cx <= b[2] && cy >= b[1] && cy <= b[3];
+};
+
+export function pageLines(p: PageContent, firstTable: number): PageLines {
+  const free = p.items.filter((it) => !p.grids.some((g) => inside(it, g.box)));
+  type Block = { y: number; lines: Line[] };
+  const blocks: Block[] = [];
+  const margins: PageLines['margins'] = [];
+  for (const items of groupLines(free)) {
+    const text = lineString(items);
+    if (!text) continue;
+    const box = round(boxOf(items));
+    const conf = items.some((i) => i.confidence !== undefined) ? Math.min(...items.map((i) => i.confidence ?? 1)) : undefined;
+    const cell: Cell = { text, pos: { page: p.page, box }, ...(conf !== undefined ? { confidence: conf } : {}) };
+    blocks.push({ y: box[1], lines: [{ kind: 'text', pos: { page: p.page }, cells: [cell] }] });
+  }
+  p.grids.forEach((g, gi) => {
+    const table = firstTable + gi;
+    const rows = new Map<number, Cell[]>();
+    for (const c of g.cells) {
+      const read = p.cellText?.get(`${gi}:${c.row}:${c.col}`);
+      const text = read ? read.text : cellString(groupLines(p.items.filter((it) => inside(it, c.box))));
+      const cell: Cell = { text, pos: { page: p.page, table, row: c.row + 1, col: c.col + 1, box: round(c.box) } };
+      if (read?.confidence !== undefined) cell.confidence = read.confidence;
+      rows.set(c.row, [...(rows.get(c.row) ?? []), cell]);
+    }
+    const lines: Line[] = [...rows.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .filter(([, cells]) => cells.some((c) => c.text !== ''))
+      .map(([r, cells]) => ({ kind: 'row', pos: { page: p.page, table, row: r + 1 }, cells }));
+    blocks.push({ y: g.box[1], lines });
+  });
+  blocks.sort((a, b) => a.y - b.y);
+  const lines: Line[] = [];
+  for (const b of blocks) {
+    for (const l of b.lines) {
+      const y = l.cells[0]!.pos.box?.[1] ?? b.y;
+      if (l.kind === 'text' && (y < p.height * 0.1 || y > p.height * 0.9)) margins.push({ index: lines.length, text: l.cells[0]!.text });
+      lines.push(l);
+    }
+  }
+  return { lines, margins };
+}
+
+const PAGE_NUMBER = /^[-—–－_~\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[\/／]\s*\d+|\s*共\s*\d+\s*页)?[-—–－_~\s]*$|^[-—–－]\s*[ivxlc]+\s*[-—–－]$/i;
+
+/**
+ * Pages into one line stream without running headers and footers: page numbers ("— 5 —",
+ * "第 3 页 共 9 页") and lines repeated in the same band on most pages.
+ */
+export function joinPages(pages: PageLines[]): { lines: Line[]; removed: number } {
+  const count = new Map<string, number>();
+  const key = (t: string) => t.replace(/\d+/g, '#').replace(/\s+/g, '');
+  for (const p of pages) for (const k of new Set(p.margins.map((m) => key(m.text)))) count.set(k, (count.get(k) ?? 0) + 1);
+  const lines: Line[] = [];
+  let removed = 0;
+  for (const p of pages) {
+    const drop = new Set(
+      p.margins.filter((m) => PAGE_NUMBER.test(m.text) || (pages.length >= 2 && (count.get(key(m.text)) ?? 0) >= Math.max(2, pages.length / 2))).map((m) => m.index),
+    );
+    removed += drop.size;
+    p.lines.forEach((l, i) => drop.has(i) || lines.push(l));
+  }
+  lines.forEach((l, i) => {
+    l.pos.line = i + 1;
+    for (const c of l.cells) c.pos.line = i + 1;
+  });
+  return { lines, removed };
+}

@@ -1,0 +1,59 @@
+// OCR slips in the printed labels of the official format (数量 read as 效量, 部分 as 邵分)
+// corrected to the nearest label the format prints, when that label is near enough and no
+// other is as near. Only labels and headings are corrected; a value is never changed.
+import { S2_TABLES, S3_COLUMNS, S3_ROWS, S4_COLUMNS } from '../layout.js';
+import { matchForm } from '../normalize.js';
+
+const HEADINGS = [
+  '一、总体情况', '二、主动公开政府信息情况', '三、收到和处理政府信息公开申请情况',
+  '四、政府信息公开行政复议、行政诉讼情况', '五、存在的主要问题及改进情况', '六、其他需要报告的事项',
+];
+const OTHER = ['申请人情况', '法人或其他组织', '三、本年度办理结果', '信息内容', '行政复议', '行政诉讼', '未经复议直接起诉', '复议后起诉'];
+
+const VOCABULARY: string[] = [
+  ...new Set([
+    ...HEADINGS,
+    ...OTHER,
+    ...Object.values(S3_ROWS).flatMap((rows) => rows.map((r) => r.label)),
+    ...S3_COLUMNS.map((c) => c.label),
+    ...S4_COLUMNS.map((c) => c.label),
+    ...Object.values(S2_TABLES).flatMap((ts) => ts.flatMap((t) => [`第二十条第${t.item}项`, ...t.rows.map((r) => r.label), ...t.columns.map((c) => c.label)])),
+  ]),
+];
+const FORMS = VOCABULARY.map((label) => ({ label, form: matchForm(label) }));
+
+function distance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, cur[j]!);
+    }
+    if (best > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The format's label this OCR text most likely is, or the text itself. */
+export function nearestLabel(text: string): string {
+  const form = matchForm(text);
+  if (form.length < 4 || form.length > 60) return text;
+  let best: string | null = null;
+  let bestD = Infinity;
+  let tie = false;
+  for (const f of FORMS) {
+    if (f.form === form) return text;
+    // one slip in four characters at most, and never more than four
+    const max = Math.min(4, Math.floor(f.form.length / 4));
+    if (max < 1) continue;
+    const d = distance(form, f.form, max);
+    if (d > max) continue;
+    if (d < bestD) [best, bestD, tie] = [f.label, d, false];
+    else if (d === bestD && f.label !== best) tie = true;
+  }
+  return best && !tie ? best : text;
+}

@@ -1,0 +1,379 @@
+// Scans and photos by offline OCR (tesseract.js with the bundled chi_sim data; nothing is
+// downloaded and nothing is written to disk). A page is levelled (uneven lighting divided
+// out, the skew measured on the rules and turned back), its ruled tables are found in the
+// pixels with the same grid builder the PDF reader uses, and every cell is recognised on
+// its own: whole-page OCR of a table loses most lone digits. The rest of the page is read
+// as text lines. Every cell and line carries OCR's confidence, always below 1.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { UnreadableDocumentError } from '../decode.js';
+import type { Line } from '../types.js';
+import { nearestLabel } from './labels.js';
+import { findGrids, joinPages, pageLines, type Grid, type GridCell, type HSeg, type Item, type PageLines, type VSeg } from './geometry.js';
+import type { GrayImage } from './pdf.js';
+
+const LANG_DIR = join(dirname(createRequire(import.meta.url).resolve('@tesseract.js-data/chi_sim/package.json')), '4.0.0_best_int');
+/** Pixels per page width OCR works at (A4 at 300 dpi). */
+const WORK_WIDTH = 2480;
+/** An image larger than this (in pixels) is refused before it is decoded. */
+export const MAX_IMAGE_PIXELS = 80_000_000;
+/** OCR's confidence is a guess; a value read from pixels never counts as certain. */
+const CEILING = 0.99;
+const CJK_GAP = /(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])/g;
+
+export interface Ocr {
+  /** One page image: its lines, at `scale` units (e.g. PDF points) per pixel, tables numbered from `firstTable`. */
+  read(image: GrayImage, at: { page: number; scale: number; firstTable: number; deadline?: number }): Promise<{ page: PageLines; tables: number }>;
+  close(): Promise<void>;
+}
+
+type Sharp = typeof import('sharp').default;
+const loadSharp = async (): Promise<Sharp> => (await import('sharp')).default;
+
+export async function openOcr(): Promise<Ocr> {
+  const { createWorker, OEM, PSM } = await import('tesseract.js');
+  let failure: unknown = null;
+  const worker = await createWorker('chi_sim', OEM.LSTM_ONLY, {
+    langPath: LANG_DIR,
+    cacheMethod: 'none',
+    gzip: true,
+    // without a handler a worker error is thrown where no caller can catch it
+    errorHandler: (e: unknown) => (failure = e),
+  });
+  const sharp = await loadSharp();
+  // debug_file: Tesseract's own chatter ("Detected N diacritics") goes to the worker's in-memory /dev/null
+  const setMode = async (psm: string) => worker.setParameters({ tessedit_pageseg_mode: psm as never, user_defined_dpi: '300', preserve_interword_spaces: '1', debug_file: '/dev/null' });
+
+  async function recognise(img: GrayImage, psm: string): Promise<{ text: string; confidence: number; lines: Item[] }> {
+    await setMode(psm);
+    const png = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), rawOf(img)).png({ compressionLevel: 1 }).toBuffer();
+    const { data } = await worker.recognize(png, {}, { text: true, blocks: true });
+    if (failure) throw new UnreadableDocumentError('malformed', `文字识别失败（${String((failure as Error).message ?? failure)}）`);
+    const lines: Item[] = [];
+    for (const b of data.blocks ?? []) {
+      for (const p of b.paragraphs) {
+        for (const l of p.lines) {
+          const text = l.text.replace(CJK_GAP, '').replace(/\s+/g, ' ').trim();
+          if (!text) continue;
+          const { x0, y0, x1, y1 } = l.bbox;
+          lines.push({ text, box: [x0, y0, x1, y1], size: y1 - y0, confidence: Math.min(CEILING, l.confidence / 100) });
+        }
+      }
+    }
+    return { text: data.text.replace(CJK_GAP, '').replace(/\s+/g, ' ').trim(), confidence: Math.min(CEILING, data.confidence / 100), lines };
+  }
+
+  return {
+    async read(image, at) {
+      const lined = await level(sharp, image);
+      // rules are found before denoising: a 3×3 median that removes a scanner's
+      // salt-and-pepper also erases the thin rules of a low-resolution scan
+      const { h, v } = rules(binarise(lined, RULE_DARK), lined.width, lined.height);
+      const page = await grey(sharp(Buffer.from(lined.data.buffer, lined.data.byteOffset, lined.data.length), rawOf(lined)).median(3));
+      const ink = binarise(page, DARK);
+      const grids = findGrids(h, v, 8, 24);
+      const cellText = new Map<string, { text: string; confidence?: number }>();
+      const blank = Uint8Array.from(page.data);
+      for (let gi = 0; gi < grids.length; gi++) {
+        const g = grids[gi]!;
+        const read = new Map<GridCell, { text: string; confidence: number; crop: GrayImage }>();
+        for (const c of g.cells) {
+          if (at.deadline && Date.now() > at.deadline) throw new UnreadableDocumentError('timeout', `文字识别超时（第 ${at.page} 页）`);
+          const crop = cellImage(page, ink, c.box);
+          if (!crop) {
+            cellText.set(`${gi}:${c.row}:${c.col}`, { text: '', confidence: CEILING });
+            continue;
+          }
+          const r = await recognise(crop, PSM.SINGLE_BLOCK);
+          read.set(c, { text: numeric(r.text), confidence: r.text ? r.confidence : 0, crop });
+        }
+        // In a column of figures every cell is read a second time, as one line: a figure
+        // both readings agree on keeps OCR's confidence; one they disagree on is doubtful,
+        // so that a misread never passes for a figure the agency printed.
+        const byCol = new Map<number, GridCell[]>();
+        for (const c of read.keys()) byCol.set(c.col, [...(byCol.get(c.col) ?? []), c]);
+        for (const cells of byCol.values()) {
+          const numbers = cells.filter((c) => NUMBER.test(read.get(c)!.text));
+          if (numbers.length < 3 || numbers.length < cells.length / 2) continue;
+          for (const c of cells) {
+            const r = read.get(c)!;
+            if (!NUMBER.test(r.text) && r.text.replace(/\s/g, '').length > 1) continue;
+            const again = await recognise(r.crop, PSM.SINGLE_LINE);
+            const text = numeric(again.text);
+            if (text === r.text) read.set(c, { ...r, confidence: Math.max(r.confidence, again.confidence) });
+            else if (NUMBER.test(text) && !NUMBER.test(r.text)) read.set(c, { ...r, text, confidence: Math.min(again.confidence, DISAGREE) });
+            else read.set(c, { ...r, confidence: Math.min(r.confidence, DISAGREE) });
+          }
+        }
+        for (const [c, r] of read) {
+          const text = NUMBER.test(r.text) ? r.text : nearestLabel(r.text);
+          cellText.set(`${gi}:${c.row}:${c.col}`, { text, confidence: r.confidence });
+        }
+        paintWhite(blank, page.width, g);
+      }
+      const rest = await recognise({ ...page, data: blank }, PSM.AUTO);
+      // short lines are headings or labels; a slip there would lose a section
+      const items = rest.lines.map((l) => (l.text.length <= 40 ? { ...l, text: nearestLabel(l.text) } : l));
+      const scaled = (b: [number, number, number, number]) => b.map((x) => x * at.scale) as [number, number, number, number];
+      const content = {
+        page: at.page,
+        height: page.height * at.scale,
+        items: items.map((i) => ({ ...i, box: scaled(i.box), size: i.size * at.scale })),
+        grids: grids.map((g) => ({ box: scaled(g.box), cells: g.cells.map((c) => ({ ...c, box: scaled(c.box) })) })),
+        cellText,
+      };
+      return { page: pageLines(content, at.firstTable), tables: grids.length };
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
+}
+
+/** Below the reader's LOW_CONFIDENCE: the table is not checked. */
+const DISAGREE = 0.5;
+const NUMBER = /^[-—]?\d+(?:\.\d+)?$/;
+
+/** Digits OCR confuses with letters and CJK look-alikes, in a cell that is otherwise a number. */
+function numeric(text: string): string {
+  const t = text.replace(/\s+/g, '');
+  if (!/\d/.test(t) || /[\u4e00-\u9fff]{2,}/.test(t)) return text;
+  const fixed = t.replace(/[Oo〇○口]/g, '0').replace(/[lI|丨]/g, '1').replace(/[，,](?=\d{3}\b)/g, '');
+  return /^[-—]?\d+(?:\.\d+)?$/.test(fixed) ? fixed : text;
+}
+
+type Pipeline = ReturnType<Sharp>;
+const rawOf = (img: GrayImage) => ({ raw: { width: img.width, height: img.height, channels: 1 as const } });
+
+/** A pipeline's output as one grey channel (sharp turns a one-channel input into sRGB). */
+async function grey(p: Pipeline): Promise<GrayImage> {
+  const { data, info } = await p.toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+  const ch = info.channels;
+  const out = ch === 1 ? new Uint8Array(data.buffer, data.byteOffset, info.width * info.height) : Uint8Array.from({ length: info.width * info.height }, (_, i) => data[i * ch]!);
+  return { data: out, width: info.width, height: info.height };
+}
+
+/** Grey page at the working width, lighting evened out and skew turned back. */
+export async function level(sharp: Sharp, img: GrayImage): Promise<GrayImage> {
+  const buf = (i: GrayImage) => Buffer.from(i.data.buffer, i.data.byteOffset, i.data.length);
+  if (img.width < WORK_WIDTH * 0.8 || img.width > WORK_WIDTH * 1.4) {
+    img = await grey(sharp(buf(img), rawOf(img)).resize(WORK_WIDTH, Math.round((img.height * WORK_WIDTH) / img.width), { kernel: 'lanczos3' }));
+  }
+  // background: the page without its ink; dividing by it removes shadows and a photo's gradient
+  const small = await grey(sharp(buf(img), rawOf(img)).resize(Math.ceil(img.width / 8), Math.ceil(img.height / 8)));
+  const bgSmall = await grey(sharp(buf(small), rawOf(small)).median(9).blur(6));
+  const bg = await grey(sharp(buf(bgSmall), rawOf(bgSmall)).resize(img.width, img.height));
+  const flat = new Uint8Array(img.data.length);
+  for (let i = 0; i < flat.length; i++) flat[i] = Math.min(255, (img.data[i]! * 255) / Math.max(bg.data[i]!, 64));
+  img = { data: flat, width: img.width, height: img.height };
+  const angle = skew(img);
+  if (Math.abs(angle) >= 0.05) img = await grey(sharp(buf(img), rawOf(img)).rotate(-angle, { background: { r: 255, g: 255, b: 255 } }));
+  return img;
+}
+
+/** Ink of glyphs, and of rules (which rendering and scanning leave lighter than text). */
+const DARK = 150;
+const RULE_DARK = 200;
+
+export function binarise(img: GrayImage, below: number): Uint8Array {
+  const out = new Uint8Array(img.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = img.data[i]! < below ? 1 : 0;
+  return out;
+}
+
+/**
+ * The skew in degrees: the angle whose row projection of dark pixels is sharpest (the
+ * table rules and text lines line up), searched on a reduced image.
+ */
+export function skew(img: GrayImage): number {
+  const step = 4;
+  const pts: Array<[number, number]> = [];
+  for (let y = 0; y < img.height; y += step) {
+    for (let x = 0; x < img.width; x += step) if (img.data[y * img.width + x]! < DARK) pts.push([x, y]);
+  }
+  if (pts.length < 100) return 0;
+  const score = (deg: number) => {
+    const t = Math.tan((deg * Math.PI) / 180);
+    const bins = new Float64Array(Math.ceil(img.height / step) + Math.ceil((img.width * 0.1) / step) * 2 + 8);
+    const off = Math.ceil((img.width * 0.1) / step) + 4;
+    for (const [x, y] of pts) {
+      const b = Math.round((y - x * t) / step) + off;
+      if (b >= 0 && b < bins.length) bins[b]!++;
+    }
+    let s = 0;
+    for (const b of bins) s += b * b;
+    return s;
+  };
+  let best = 0;
+  let bestScore = score(0);
+  for (let d = -5; d <= 5.001; d += 0.25) {
+    const s = score(d);
+    if (s > bestScore) [best, bestScore] = [d, s];
+  }
+  for (let d = best - 0.2; d <= best + 0.2001; d += 0.05) {
+    const s = score(d);
+    if (s > bestScore) [best, bestScore] = [d, s];
+  }
+  return best;
+}
+
+/** Horizontal and vertical rules: runs of ink longer than any glyph stroke, small breaks bridged. */
+export function rules(ink: Uint8Array, width: number, height: number): { h: HSeg[]; v: VSeg[] } {
+  const minH = Math.round(width * 0.03);
+  const minV = Math.round(width * 0.015);
+  const GAP = 3;
+  const h: HSeg[] = [];
+  const v: VSeg[] = [];
+  for (let y = 0; y < height; y++) {
+    let start = -1;
+    let last = -1;
+    const row = y * width;
+    for (let x = 0; x <= width; x++) {
+      const on = x < width && ink[row + x] === 1;
+      if (on) {
+        if (start < 0) start = x;
+        last = x;
+      } else if (start >= 0 && x - last > GAP) {
+        if (last - start >= minH) h.push({ y, x0: start, x1: last });
+        start = -1;
+      }
+    }
+  }
+  for (let x = 0; x < width; x++) {
+    let start = -1;
+    let last = -1;
+    for (let y = 0; y <= height; y++) {
+      const on = y < height && ink[y * width + x] === 1;
+      if (on) {
+        if (start < 0) start = y;
+        last = y;
+      } else if (start >= 0 && y - last > GAP) {
+        if (last - start >= minV) v.push({ x, y0: start, y1: last });
+        start = -1;
+      }
+    }
+  }
+  return { h, v };
+}
+
+/**
+ * A cell's ink for OCR: its connected marks, without specks of scan noise and without
+ * remnants of the cell's rules at the edges, cropped tight, enlarged when small (a lone
+ * digit in a wide cell is what OCR misses most) and given a white margin; null when the
+ * cell holds no mark.
+ */
+function cellImage(page: GrayImage, ink: Uint8Array, box: [number, number, number, number]): GrayImage | null {
+  const INSET = 5;
+  const MARGIN = 20;
+  const MIN_MARK = 12;
+  const bx0 = Math.max(0, Math.round(box[0]) + INSET);
+  const by0 = Math.max(0, Math.round(box[1]) + INSET);
+  const bx1 = Math.min(page.width, Math.round(box[2]) - INSET);
+  const by1 = Math.min(page.height, Math.round(box[3]) - INSET);
+  const cw = bx1 - bx0;
+  const ch = by1 - by0;
+  if (cw < 4 || ch < 4) return null;
+  const label = new Int32Array(cw * ch);
+  const keep = new Uint8Array(cw * ch);
+  let [x0, y0, x1, y1] = [cw, ch, -1, -1];
+  const stack: number[] = [];
+  let next = 0;
+  for (let start = 0; start < label.length; start++) {
+    if (label[start] || !ink[(by0 + Math.floor(start / cw)) * page.width + bx0 + (start % cw)]) continue;
+    const id = ++next;
+    const members: number[] = [];
+    let [mx0, my0, mx1, my1] = [cw, ch, -1, -1];
+    label[start] = id;
+    stack.push(start);
+    while (stack.length) {
+      const i = stack.pop()!;
+      members.push(i);
+      const x = i % cw;
+      const y = (i - x) / cw;
+      if (x < mx0) mx0 = x;
+      if (x > mx1) mx1 = x;
+      if (y < my0) my0 = y;
+      if (y > my1) my1 = y;
+      for (const [dx, dy] of NEIGHBOURS) {
+        const nx = x + dx;
+        const ny = y + dy;
+        if (nx < 0 || ny < 0 || nx >= cw || ny >= ch) continue;
+        const j = ny * cw + nx;
+        if (!label[j] && ink[(by0 + ny) * page.width + bx0 + nx]) {
+          label[j] = id;
+          stack.push(j);
+        }
+      }
+    }
+    const edge = mx0 === 0 || my0 === 0 || mx1 === cw - 1 || my1 === ch - 1;
+    // a rule's remnant runs along an edge: long and thin
+    const rule = edge && (mx1 - mx0 + 1 >= cw * 0.6 || my1 - my0 + 1 >= ch * 0.6) && Math.min(mx1 - mx0, my1 - my0) < 8;
+    if (members.length < MIN_MARK || rule) continue;
+    for (const i of members) keep[i] = 1;
+    x0 = Math.min(x0, mx0);
+    y0 = Math.min(y0, my0);
+    x1 = Math.max(x1, mx1);
+    y1 = Math.max(y1, my1);
+  }
+  if (x1 < 0) return null;
+  // the marks with their anti-aliased edges: every pixel within two of a kept one
+  const R = 2;
+  x0 = Math.max(0, x0 - R);
+  y0 = Math.max(0, y0 - R);
+  x1 = Math.min(cw, x1 + R + 1);
+  y1 = Math.min(ch, y1 + R + 1);
+  const near = new Uint8Array(cw * ch);
+  for (let i = 0; i < keep.length; i++) {
+    if (!keep[i]) continue;
+    const x = i % cw;
+    const y = (i - x) / cw;
+    for (let yy = Math.max(0, y - R); yy <= Math.min(ch - 1, y + R); yy++) near.fill(1, yy * cw + Math.max(0, x - R), yy * cw + Math.min(cw, x + R + 1));
+  }
+  const k = y1 - y0 < 40 ? 2 : 1;
+  const w = (x1 - x0) * k + MARGIN * 2;
+  const h = (y1 - y0) * k + MARGIN * 2;
+  const data = new Uint8Array(w * h).fill(255);
+  for (let y = 0; y < (y1 - y0) * k; y++) {
+    for (let x = 0; x < (x1 - x0) * k; x++) {
+      // bilinear: a blocky enlargement reads worse than a smooth one
+      const fx = x / k + x0;
+      const fy = y / k + y0;
+      const ax = Math.min(x1 - 1, Math.floor(fx));
+      const ay = Math.min(y1 - 1, Math.floor(fy));
+      const bx = Math.min(x1 - 1, ax + 1);
+      const by = Math.min(y1 - 1, ay + 1);
+      const px = (xx: number, yy: number) => (near[yy * cw + xx] ? page.data[(by0 + yy) * page.width + bx0 + xx]! : 255);
+      const tx = fx - ax;
+      const ty = fy - ay;
+      const v = (px(ax, ay) * (1 - tx) + px(bx, ay) * tx) * (1 - ty) + (px(ax, by) * (1 - tx) + px(bx, by) * tx) * ty;
+      data[(y + MARGIN) * w + x + MARGIN] = Math.round(v);
+    }
+  }
+  return { data, width: w, height: h };
+}
+
+const NEIGHBOURS: Array<[number, number]> = [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]];
+
+function paintWhite(data: Uint8Array, width: number, g: Grid): void {
+  const [x0, y0, x1, y1] = g.box.map(Math.round) as [number, number, number, number];
+  const PAD = 6;
+  for (let y = Math.max(0, y0 - PAD); y < Math.min(data.length / width, y1 + PAD); y++) data.fill(255, y * width + Math.max(0, x0 - PAD), y * width + Math.min(width, x1 + PAD));
+}
+
+/** An image file (PNG, JPEG, GIF, BMP, TIFF, WebP) read by OCR. */
+export async function imageToLines(ocr: Ocr, bytes: Uint8Array, deadline?: number): Promise<Line[]> {
+  const sharp = await loadSharp();
+  let img: GrayImage;
+  try {
+    const meta = await sharp(Buffer.from(bytes), { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
+    if ((meta.width ?? 0) * (meta.height ?? 0) > MAX_IMAGE_PIXELS) throw new Error('too many pixels');
+    img = await grey(sharp(Buffer.from(bytes), { limitInputPixels: MAX_IMAGE_PIXELS, pages: 1 }).rotate().flatten({ background: '#ffffff' }));
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    if (/pixel|too many/i.test(msg)) throw new UnreadableDocumentError('too_large', `图片尺寸过大（超过 ${MAX_IMAGE_PIXELS / 1e6} 百万像素），未识别`);
+    throw new UnreadableDocumentError('malformed', `图片已损坏或格式不支持（${msg}）`);
+  }
+  if (img.width < 200 || img.height < 100) throw new UnreadableDocumentError('unsupported_form', `图片太小（${img.width}×${img.height}），不是报告页面`);
+  const read = await ocr.read(img, { page: 1, scale: 1, firstTable: 1, deadline });
+  return joinPages([read.page]).lines;
+}

@@ -1,0 +1,214 @@
+// PDF into lines: the text layer with positions (pdfjs), the ruling lines from the page's
+// drawing operators, tables rebuilt as grids bounded by those rules, running headers and
+// footers dropped. Pages that are only an image (scans) are rendered and read by OCR.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { UnreadableDocumentError } from '../decode.js';
+import type { Line } from '../types.js';
+import { findGrids, joinPages, pageLines, type HSeg, type Item, type PageLines, type VSeg } from './geometry.js';
+import type { Ocr } from './ocr.js';
+
+const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
+/** A report is a few dozen pages; collections of hundreds are refused, not half-read. */
+export const MAX_PDF_PAGES = 300;
+/** Pages read by OCR in one document (about 5 s each on one core). */
+export const MAX_OCR_PAGES = 40;
+const OCR_DPI = 300;
+/** Text characters below which a page holding an image is taken to be a scan. */
+const SCAN_TEXT = 20;
+
+type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+let pdfjs: Promise<Pdfjs> | null = null;
+const loadPdfjs = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+
+type Matrix = [number, number, number, number, number, number];
+const multiply = (m: Matrix, n: Matrix): Matrix => [
+  m[0] * n[0] + m[2] * n[1], m[1] * n[0] + m[3] * n[1],
+  m[0] * n[2] + m[2] * n[3], m[1] * n[2] + m[3] * n[3],
+  m[0] * n[4] + m[2] * n[5] + m[4], m[1] * n[4] + m[3] * n[5] + m[5],
+];
+const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+
+export interface PdfLines {
+  lines: Line[];
+  pages: number;
+  ocrPages: number[];
+  warnings: string[];
+}
+
+export interface PdfOptions {
+  /** OCR for pages that are images; without it such pages are reported and skipped */
+  ocr?: () => Promise<Ocr>;
+  /** epoch ms after which reading stops with a clear error */
+  deadline?: number;
+}
+
+function pdfError(e: unknown): UnreadableDocumentError {
+  const name = (e as { name?: string }).name;
+  if (name === 'PasswordException') return new UnreadableDocumentError('encrypted', 'PDF 已加密（需要密码才能打开），无法读取');
+  if (name === 'InvalidPDFException' || name === 'FormatError' || name === 'UnknownErrorException') {
+    return new UnreadableDocumentError('malformed', `PDF 文件已损坏或格式不正确（${(e as Error).message}）`);
+  }
+  return new UnreadableDocumentError('malformed', `PDF 无法读取（${(e as Error).message ?? String(e)}）`);
+}
+
+export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Promise<PdfLines> {
+  const { getDocument, OPS } = await loadPdfjs();
+  const task = getDocument({
+    data: new Uint8Array(bytes),
+    cMapUrl: join(PDFJS_DIR, 'cmaps') + '/',
+    cMapPacked: true,
+    standardFontDataUrl: join(PDFJS_DIR, 'standard_fonts') + '/',
+    isEvalSupported: false,
+    disableFontFace: true,
+    verbosity: 0,
+  });
+  let doc: Awaited<typeof task.promise>;
+  try {
+    doc = await task.promise;
+  } catch (e) {
+    await task.destroy();
+    throw pdfError(e);
+  }
+  const warnings: string[] = [];
+  const ocrPages: number[] = [];
+  let ocr: Ocr | null = null;
+  try {
+    if (doc.numPages > MAX_PDF_PAGES) {
+      throw new UnreadableDocumentError('too_large', `PDF 共 ${doc.numPages} 页，超过上限 ${MAX_PDF_PAGES} 页，不像单份年度报告`);
+    }
+    const PAINT = new Set([OPS.stroke, OPS.closeStroke, OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
+    const IMAGE = new Set([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject]);
+    const pages: PageLines[] = [];
+    let tables = 0;
+    for (let n = 1; n <= doc.numPages; n++) {
+      if (opts.deadline && Date.now() > opts.deadline) throw new UnreadableDocumentError('timeout', `读取 PDF 超时（已读 ${n - 1}/${doc.numPages} 页）`);
+      let page;
+      try {
+        page = await doc.getPage(n);
+      } catch (e) {
+        throw pdfError(e);
+      }
+      const vp = page.getViewport({ scale: 1 });
+      const toTop = (x: number, y: number) => vp.convertToViewportPoint(x, y) as [number, number];
+      const content = await page.getTextContent();
+      const items: Item[] = [];
+      let chars = 0;
+      for (const it of content.items) {
+        if (!('str' in it) || !it.str.trim()) continue;
+        const t = it.transform as Matrix;
+        const size = Math.hypot(t[2], t[3]) || Math.abs(t[3]) || 10;
+        const [x0, yb] = toTop(t[4], t[5]);
+        const [x1] = toTop(t[4] + it.width, t[5]);
+        items.push({ text: it.str.replace(/\s+/g, ' '), box: [Math.min(x0, x1), yb - size * 0.88, Math.max(x0, x1), yb + size * 0.12], size });
+        chars += it.str.trim().length;
+      }
+
+      const ops = await page.getOperatorList();
+      const h: HSeg[] = [];
+      const v: VSeg[] = [];
+      let images = 0;
+      let ctm: Matrix = [1, 0, 0, 1, 0, 0];
+      const saved: Matrix[] = [];
+      const area = vp.width * vp.height;
+      for (let i = 0; i < ops.fnArray.length; i++) {
+        const fn = ops.fnArray[i]!;
+        const args = ops.argsArray[i] as unknown[];
+        if (fn === OPS.save) saved.push(ctm);
+        else if (fn === OPS.restore) ctm = saved.pop() ?? ctm;
+        else if (fn === OPS.transform) ctm = multiply(ctm, args as Matrix);
+        else if (IMAGE.has(fn)) images++;
+        else if (fn === OPS.constructPath && PAINT.has(args[0] as number)) {
+          const data = (args[1] as ArrayLike<number>[])[0];
+          if (data) segments(data, ctm, toTop, area, h, v);
+        }
+      }
+
+      if (chars < SCAN_TEXT && images > 0) {
+        if (!opts.ocr) {
+          warnings.push(`第 ${n} 页是图像，未做文字识别`);
+          continue;
+        }
+        if (ocrPages.length >= MAX_OCR_PAGES) throw new UnreadableDocumentError('too_large', `图像页超过 ${MAX_OCR_PAGES} 页，未全部识别`);
+        ocr ??= await opts.ocr();
+        const image = await renderPage(page, OCR_DPI);
+        const read = await ocr.read(image, { page: n, scale: 72 / OCR_DPI, firstTable: tables + 1 });
+        tables += read.tables;
+        ocrPages.push(n);
+        pages.push(read.page);
+        page.cleanup();
+        continue;
+      }
+      const grids = findGrids(h, v, 2);
+      pages.push(pageLines({ page: n, height: vp.height, items, grids }, tables + 1));
+      tables += grids.length;
+      page.cleanup();
+    }
+    const { lines } = joinPages(pages);
+    if (ocrPages.length) warnings.push(`第 ${ocrPages.join('、')} 页是图像，内容由文字识别（OCR）读取`);
+    return { lines, pages: doc.numPages, ocrPages, warnings };
+  } finally {
+    await ocr?.close();
+    await doc.destroy();
+  }
+}
+
+/** Axis-parallel pieces of a painted path (pdfjs DrawOPS: 0 moveTo, 1 lineTo, 2 curveTo, 3 quadraticCurveTo, 4 closePath). */
+function segments(data: ArrayLike<number>, ctm: Matrix, toTop: (x: number, y: number) => [number, number], pageArea: number, h: HSeg[], v: VSeg[]): void {
+  const pts: Array<[number, number]> = [];
+  let start: [number, number] | null = null;
+  let prev: [number, number] | null = null;
+  const local: Array<[[number, number], [number, number]]> = [];
+  for (let i = 0; i < data.length; ) {
+    const op = data[i++]!;
+    if (op === 0) {
+      prev = start = toTop(...apply(ctm, data[i]!, data[i + 1]!));
+      i += 2;
+    } else if (op === 1) {
+      const p = toTop(...apply(ctm, data[i]!, data[i + 1]!));
+      if (prev) local.push([prev, p]);
+      prev = p;
+      i += 2;
+    } else if (op === 2) {
+      prev = toTop(...apply(ctm, data[i + 4]!, data[i + 5]!));
+      i += 6;
+    } else if (op === 3) {
+      prev = toTop(...apply(ctm, data[i + 2]!, data[i + 3]!));
+      i += 4;
+    } else if (op === 4) {
+      if (prev && start) local.push([prev, start]);
+      prev = start;
+    } else break;
+    if (prev) pts.push(prev);
+  }
+  // a filled rectangle the size of the page is a background, not a rule
+  if (pts.length) {
+    const w = Math.max(...pts.map((p) => p[0])) - Math.min(...pts.map((p) => p[0]));
+    const ht = Math.max(...pts.map((p) => p[1])) - Math.min(...pts.map((p) => p[1]));
+    if (w * ht > pageArea / 4) return;
+  }
+  for (const [a, b] of local) {
+    if (Math.abs(a[1] - b[1]) < 0.5 && Math.abs(a[0] - b[0]) >= 2) h.push({ y: (a[1] + b[1]) / 2, x0: Math.min(a[0], b[0]), x1: Math.max(a[0], b[0]) });
+    else if (Math.abs(a[0] - b[0]) < 0.5 && Math.abs(a[1] - b[1]) >= 2) v.push({ x: (a[0] + b[0]) / 2, y0: Math.min(a[1], b[1]), y1: Math.max(a[1], b[1]) });
+  }
+}
+
+export interface GrayImage {
+  data: Uint8Array;
+  width: number;
+  height: number;
+}
+
+async function renderPage(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy, dpi: number): Promise<GrayImage> {
+  const { createCanvas } = await import('@napi-rs/canvas');
+  const vp = page.getViewport({ scale: dpi / 72 });
+  const canvas = createCanvas(Math.ceil(vp.width), Math.ceil(vp.height));
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  await page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: ctx as unknown as CanvasRenderingContext2D, viewport: vp }).promise;
+  const rgba = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+  const gray = new Uint8Array(canvas.width * canvas.height);
+  for (let i = 0, j = 0; j < gray.length; i += 4, j++) gray[j] = (rgba[i]! * 299 + rgba[i + 1]! * 587 + rgba[i + 2]! * 114) / 1000;
+  return { data: gray, width: canvas.width, height: canvas.height };
+}

@@ -1,0 +1,178 @@
+// Every document form read into the same canonical report: PDF by geometry, DOCX, DOC,
+// scans by OCR; and every kind of bad document ending with a clear reason.
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
+import { Zip, ZipDeflate } from 'fflate';
+import { describe, expect, it } from 'vitest';
+import { analyseDocument, checkPublication } from '../checks/index.js';
+import { readDocument, readDocumentText, sniff, UnreadableDocumentError } from '../parser/index.js';
+import { model2019 } from './support/model.js';
+import { SEEDS } from './support/seeds.js';
+
+const doc = (f: string) => readFileSync(new URL(`./fixtures/documents/${f}`, import.meta.url));
+const seed003 = SEEDS.find((s) => s.file.startsWith('003'))!;
+
+function wrongCells(values: Record<string, number>, want: Record<string, number>): string[] {
+  return Object.entries(want)
+    .filter(([k, v]) => values[k] !== v)
+    .map(([k, v]) => `${k}: ${values[k]} ≠ ${v}`);
+}
+
+async function refusal(p: Promise<unknown>): Promise<UnreadableDocumentError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(UnreadableDocumentError);
+  return e as UnreadableDocumentError;
+}
+
+describe('text-layer PDF, rebuilt from positions and rules', () => {
+  it('reads every cell of seed 003 printed as a ruled PDF, with page and box for each figure', async () => {
+    const r = await analyseDocument({ bytes: doc('003.pdf'), file: '003.pdf' });
+    expect(r.source.mediaType).toBe('application/pdf');
+    expect(r.status).toBe('report');
+    expect(r.title).toBe('郏县人民政府2024年政府信息公开工作年度报告');
+    expect(r.tables).toEqual({ s2: 'ok', s3: 'ok', s4: 'ok' });
+    expect(wrongCells(r.values, seed003.values)).toEqual([]);
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // § 二 starts on page 1 and runs onto page 2; § 三 runs from page 2 onto page 3
+    expect(r.evidence['s2.normative.in_force']).toMatchObject({ page: 1, printed: '31' });
+    expect(r.evidence['s2.licensing.decisions']).toMatchObject({ page: 2, printed: '74833' });
+    expect(r.evidence['s3.new.total']).toMatchObject({ page: 2, printed: '36' });
+    expect(r.evidence['s3.total.total']).toMatchObject({ page: 3, printed: '36', text: '（七）总计 | 35 | 0 | 0 | 0 | 0 | 1 | 36' });
+    expect(r.evidence['s4.review.total']).toMatchObject({ page: 3, printed: '7' });
+    // boxes in points from the top left of an A4 page, the total column right of the natural-person one
+    const box = r.evidence['s3.total.total']!.box!;
+    expect(box[0]).toBeGreaterThan(r.evidence['s3.total.natural']!.box![2]);
+    expect(box.every((x) => x > 0 && x < 842)).toBe(true);
+    expect(box[1]).toBeLessThan(box[3]);
+  });
+
+  it('drops the running header and the "— N —" page numbers', async () => {
+    const text = await readDocumentText({ bytes: doc('003.pdf') });
+    expect(text).not.toMatch(/—\s*\d+\s*—/);
+    expect(text).not.toContain('郏县人民政府办公室');
+    // a label printed over five lines of its cell is one label, beside its centred value
+    expect(text).toContain('（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t1\t0\t0\t0\t0\t0\t1');
+  });
+
+  it('reads a table whose header is on one page and its rows on the next', async () => {
+    const r = await readDocument({ bytes: doc('003-break.pdf') });
+    expect(r.tables).toEqual({ s2: 'ok', s3: 'ok', s4: 'ok' });
+    expect(wrongCells(r.values, seed003.values)).toEqual([]);
+    expect(r.evidence['s3.new.natural']).toMatchObject({ page: 2, printed: '35' });
+    expect(r.evidence['s3.total.total']).toMatchObject({ page: 4 });
+  });
+
+  it('reads the 2019 layout', async () => {
+    const r = await readDocument({ bytes: doc('2019.pdf') });
+    expect(r.format).toBe('2019');
+    expect(wrongCells(r.values, model2019().values)).toEqual([]);
+  });
+});
+
+describe('Word documents', () => {
+  it('reads every cell of a DOCX, tables kept as tables', async () => {
+    const r = await analyseDocument({ bytes: doc('003.docx'), file: 'report.bin' });
+    expect(r.source.mediaType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    expect(r.status).toBe('report');
+    expect(wrongCells(r.values, seed003.values)).toEqual([]);
+    expect(r.evidence['s3.total.total']).toMatchObject({ printed: '36', col: expect.any(Number), row: expect.any(Number) });
+  });
+
+  it('reads every cell of a Word 97 DOC, recognised by its bytes', async () => {
+    const bytes = doc('003.doc');
+    expect(sniff(bytes).form).toBe('doc');
+    const r = await analyseDocument({ bytes, file: 'report.pdf' });
+    expect(r.source.mediaType).toBe('application/msword');
+    expect(r.status).toBe('report');
+    expect(wrongCells(r.values, seed003.values)).toEqual([]);
+  });
+});
+
+describe('scans by offline OCR', () => {
+  it('reads an image-only PDF: figures carry OCR confidence, the report is image-only, and no misread becomes an error', async () => {
+    const r = await analyseDocument({ bytes: doc('003-scan.pdf') });
+    expect(r.warnings[0]).toContain('文字识别');
+    expect(r.title).toMatch(/2024年政府信息公开工作年度报告$/);
+    expect(r.sections).toEqual(['一', '二', '三', '四', '五', '六']);
+    const read = Object.keys(r.evidence).filter((k) => k in seed003.values);
+    expect(read.length).toBeGreaterThan(50);
+    for (const k of read) expect(r.evidence[k]!.confidence).toBeLessThan(1);
+    expect(r.evidence['s3.new.total']).toMatchObject({ page: 2 });
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    const pub = checkPublication({ agency: '郏县人民政府', year: 2024, deadline: '2025-03-31', report: r, versions: [] }, 'x');
+    expect(pub.findings.map((f) => f.rule)).toContain('PUB.IMAGE_ONLY');
+  }, 120_000);
+
+  it('reads a phone photo of the § 三 page without a confident misread', async () => {
+    const r = await readDocument({ bytes: doc('003-photo.jpg') });
+    expect(r.source.mediaType).toBe('image/jpeg');
+    const read = Object.keys(r.evidence).filter((k) => k.startsWith('s3.') && k in seed003.values);
+    expect(read.length).toBeGreaterThan(40);
+    const confidentlyWrong = read.filter((k) => r.values[k] !== seed003.values[k] && (r.evidence[k]!.confidence ?? 1) >= 0.6);
+    expect(confidentlyWrong).toEqual([]);
+  }, 60_000);
+});
+
+describe('bad documents end with a clear reason', () => {
+  it('refuses an encrypted PDF', async () => {
+    const e = await refusal(readDocument({ bytes: doc('003-encrypted.pdf') }));
+    expect(e.code).toBe('encrypted');
+    expect(e.message).toContain('加密');
+  });
+
+  it('refuses a corrupt PDF, and one cut short without throwing anything else', async () => {
+    const garbage = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.alloc(4096, 0x41)]);
+    expect((await refusal(readDocument({ bytes: garbage }))).code).toBe('malformed');
+    const cut = doc('003.pdf').subarray(0, 30_000);
+    await readDocument({ bytes: cut }).then(
+      (r) => expect(r.status).toBeDefined(),
+      (e: unknown) => expect(e).toBeInstanceOf(UnreadableDocumentError),
+    );
+  });
+
+  it('refuses a PDF of 500 pages at once', async () => {
+    const kids = Array.from({ length: 500 }, (_, i) => `${i + 3} 0 R`).join(' ');
+    const pages = Array.from({ length: 500 }, (_, i) => `${i + 3} 0 obj <</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>> endobj`).join('\n');
+    const pdf = `%PDF-1.4\n1 0 obj <</Type/Catalog/Pages 2 0 R>> endobj\n2 0 obj <</Type/Pages/Kids[${kids}]/Count 500>> endobj\n${pages}\ntrailer <</Root 1 0 R>>\n%%EOF`;
+    const e = await refusal(readDocument({ bytes: Buffer.from(pdf) }));
+    expect(e.code).toBe('too_large');
+    expect(e.message).toContain('500 页');
+  });
+
+  it('stops inflating a DOCX zip bomb', async () => {
+    const parts: Uint8Array[] = [];
+    const zip = new Zip((err, chunk) => {
+      if (err) throw err;
+      parts.push(chunk);
+    });
+    const xml = new ZipDeflate('word/document.xml', { level: 1 });
+    zip.add(xml);
+    const zeros = new Uint8Array(8 << 20);
+    for (let i = 0; i < 32; i++) xml.push(zeros, i === 31);
+    zip.end();
+    const bomb = Buffer.concat(parts);
+    expect(bomb.length).toBeLessThan(1 << 20);
+    const e = await refusal(readDocument({ bytes: bomb }));
+    expect(e.code).toBe('too_large');
+    expect(e.message).toContain('压缩炸弹');
+  });
+
+  it('refuses a 100 MB image before decoding it, and an image of too many pixels', async () => {
+    const big = Buffer.alloc(100 << 20);
+    big.set([0x89, 0x50, 0x4e, 0x47], 0);
+    expect((await refusal(readDocument({ bytes: big }))).code).toBe('too_large');
+    const huge = await sharp({ create: { width: 12_000, height: 8_000, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const e = await refusal(readDocument({ bytes: huge }));
+    expect(e.code).toBe('too_large');
+    expect(e.message).toContain('像素');
+  });
+
+  it('refuses an OLE file that is not a Word document and an OFD it cannot read yet', async () => {
+    const ole = Buffer.alloc(2048);
+    ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], 0);
+    expect((await refusal(readDocument({ bytes: ole }))).message).toContain('不是 Word 文档');
+  });
+});
