@@ -84,14 +84,15 @@ function covered(ranges: Array<[number, number]>, a: number, b: number): number 
 
 /**
  * The ruled tables of a page. `tol` is how far apart two rules may be and still be one
- * (line width, scan noise), `minCell` the narrowest a cell can be; rules that do not
- * meet others are not a table's.
+ * (line width, scan noise), `minCell` the narrowest a cell can be, `reach` how close a
+ * vertical rule's ends come to horizontal ones; rules that do not meet others are not a table's.
  */
-export function findGrids(hIn: HSeg[], vIn: VSeg[], tol: number, minCell = tol): Grid[] {
+export function findGrids(hIn: HSeg[], vIn: VSeg[], tol: number, minCell = tol, reach = tol): Grid[] {
   let h = mergeH(hIn, tol);
   let v = mergeV(vIn, tol);
-  // a vertical rule of a table starts and ends on horizontal ones; glyph strokes do not
-  v = v.filter((s) => h.some((x) => touches(x, { ...s, y0: s.y0, y1: s.y0 }, tol)) && h.some((x) => touches(x, { ...s, y0: s.y1, y1: s.y1 }, tol)));
+  // a vertical rule of a table starts and ends on horizontal ones; a glyph's stroke,
+  // however tall in a tight row, stops short of them by the cell's padding
+  v = v.filter((s) => h.some((x) => touches(x, { ...s, y0: s.y0, y1: s.y0 }, reach)) && h.some((x) => touches(x, { ...s, y0: s.y1, y1: s.y1 }, reach)));
   h = h.filter((s) => v.filter((x) => touches(s, x, tol)).length >= 2);
   v = v.filter((s) => h.some((x) => touches(x, s, tol)));
 

@@ -20,7 +20,9 @@ const VOCABULARY: string[] = [
     ...Object.values(S2_TABLES).flatMap((ts) => ts.flatMap((t) => [`第二十条第${t.item}项`, ...t.rows.map((r) => r.label), ...t.columns.map((c) => c.label)])),
   ]),
 ];
-const FORMS = VOCABULARY.map((label) => ({ label, form: matchForm(label) }));
+/** Numbering is compared apart from the words: OCR drops the full stop of "8." often. */
+const NUMBERING = /^(?:\(?[一二三四五六七八九十]+\)[、.]?|[一二三四五六七八九十]+[、.]|\d+[.、．]?)/;
+const FORMS = VOCABULARY.map((label) => ({ label, form: matchForm(label).replace(NUMBERING, '') }));
 
 function distance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
@@ -40,20 +42,21 @@ function distance(a: string, b: string, max: number): number {
 
 /** The format's label this OCR text most likely is, or the text itself. */
 export function nearestLabel(text: string): string {
-  const form = matchForm(text);
-  if (form.length < 4 || form.length > 60) return text;
+  const form = matchForm(text).replace(NUMBERING, '');
+  if (form.length < 3 || form.length > 60) return text;
   let best: string | null = null;
   let bestD = Infinity;
-  let tie = false;
+  let second = Infinity;
   for (const f of FORMS) {
     if (f.form === form) return text;
-    // one slip in four characters at most, and never more than four
-    const max = Math.min(4, Math.floor(f.form.length / 4));
+    // a slip in three characters at most, and never more than five
+    const max = Math.min(5, Math.floor(f.form.length / 3));
     if (max < 1) continue;
     const d = distance(form, f.form, max);
     if (d > max) continue;
-    if (d < bestD) [best, bestD, tie] = [f.label, d, false];
-    else if (d === bestD && f.label !== best) tie = true;
+    if (d < bestD) [best, second, bestD] = [f.label, bestD, d];
+    else if (d < second && f.label !== best) second = d;
   }
-  return best && !tie ? best : text;
+  // only a clear winner: another label as near means the text could be either
+  return best && second > bestD ? best : text;
 }

@@ -71,7 +71,7 @@ export async function openOcr(): Promise<Ocr> {
       const { h, v } = rules(binarise(lined, RULE_DARK), lined.width, lined.height);
       const page = await grey(sharp(Buffer.from(lined.data.buffer, lined.data.byteOffset, lined.data.length), rawOf(lined)).median(3));
       const ink = binarise(page, DARK);
-      const grids = findGrids(h, v, 8, 24);
+      const grids = findGrids(h, v, 8, 24, 5);
       const cellText = new Map<string, { text: string; confidence?: number }>();
       const blank = Uint8Array.from(page.data);
       for (let gi = 0; gi < grids.length; gi++) {
@@ -98,11 +98,16 @@ export async function openOcr(): Promise<Ocr> {
           for (const c of cells) {
             const r = read.get(c)!;
             if (!NUMBER.test(r.text) && r.text.replace(/\s/g, '').length > 1) continue;
-            const again = await recognise(r.crop, PSM.SINGLE_LINE);
+            const again = await recognise(r.crop, PSM.SINGLE_WORD);
             const text = numeric(again.text);
-            if (text === r.text) read.set(c, { ...r, confidence: Math.max(r.confidence, again.confidence) });
-            else if (NUMBER.test(text) && !NUMBER.test(r.text)) read.set(c, { ...r, text, confidence: Math.min(again.confidence, DISAGREE) });
-            else read.set(c, { ...r, confidence: Math.min(r.confidence, DISAGREE) });
+            // a second reading that is no number at all is no vote
+            if (!NUMBER.test(text)) continue;
+            if (text === r.text) {
+              read.set(c, { ...r, confidence: Math.max(r.confidence, again.confidence) });
+              continue;
+            }
+            // two readings that differ leave the cell doubtful: a third would often side with a misread
+            read.set(c, { ...r, text: NUMBER.test(r.text) ? r.text : text, confidence: DISAGREE });
           }
         }
         for (const [c, r] of read) {
@@ -114,11 +119,13 @@ export async function openOcr(): Promise<Ocr> {
       const rest = await recognise({ ...page, data: blank }, PSM.AUTO);
       // short lines are headings or labels; a slip there would lose a section
       const items = rest.lines.map((l) => (l.text.length <= 40 ? { ...l, text: nearestLabel(l.text) } : l));
-      const scaled = (b: [number, number, number, number]) => b.map((x) => x * at.scale) as [number, number, number, number];
+      // boxes in the page's units: `scale` is per pixel of the image given, before levelling resized it
+      const unit = (at.scale * image.width) / lined.width;
+      const scaled = (b: [number, number, number, number]) => b.map((x) => x * unit) as [number, number, number, number];
       const content = {
         page: at.page,
-        height: page.height * at.scale,
-        items: items.map((i) => ({ ...i, box: scaled(i.box), size: i.size * at.scale })),
+        height: page.height * unit,
+        items: items.map((i) => ({ ...i, box: scaled(i.box), size: i.size * unit })),
         grids: grids.map((g) => ({ box: scaled(g.box), cells: g.cells.map((c) => ({ ...c, box: scaled(c.box) })) })),
         cellText,
       };
@@ -137,8 +144,8 @@ const NUMBER = /^[-—]?\d+(?:\.\d+)?$/;
 /** Digits OCR confuses with letters and CJK look-alikes, in a cell that is otherwise a number. */
 function numeric(text: string): string {
   const t = text.replace(/\s+/g, '');
-  if (!/\d/.test(t) || /[\u4e00-\u9fff]{2,}/.test(t)) return text;
-  const fixed = t.replace(/[Oo〇○口]/g, '0').replace(/[lI|丨]/g, '1').replace(/[，,](?=\d{3}\b)/g, '');
+  if (!/^[-—\d.,，Oo〇○口lI|丨\]】」工]+$/.test(t)) return text;
+  const fixed = t.replace(/[Oo〇○口]/g, '0').replace(/[lI|丨\]】」工]/g, '1').replace(/[，,](?=\d{3}\b)/g, '');
   return /^[-—]?\d+(?:\.\d+)?$/.test(fixed) ? fixed : text;
 }
 
@@ -219,41 +226,33 @@ export function skew(img: GrayImage): number {
 
 /** Horizontal and vertical rules: runs of ink longer than any glyph stroke, small breaks bridged. */
 export function rules(ink: Uint8Array, width: number, height: number): { h: HSeg[]; v: VSeg[] } {
-  const minH = Math.round(width * 0.03);
-  const minV = Math.round(width * 0.015);
+  return {
+    h: runs(ink, width, height, true, Math.round(width * 0.03)).map(([y, x0, x1]) => ({ y, x0, x1 })),
+    v: runs(ink, width, height, false, Math.round(width * 0.015)).map(([x, y0, y1]) => ({ x, y0, y1 })),
+  };
+}
+
+/** Runs of ink along rows (`across`) or columns at least `min` long: [line, from, to]. */
+function runs(ink: Uint8Array, width: number, height: number, across: boolean, min: number): Array<[number, number, number]> {
   const GAP = 3;
-  const h: HSeg[] = [];
-  const v: VSeg[] = [];
-  for (let y = 0; y < height; y++) {
+  const out: Array<[number, number, number]> = [];
+  const lines = across ? height : width;
+  const length = across ? width : height;
+  for (let l = 0; l < lines; l++) {
     let start = -1;
     let last = -1;
-    const row = y * width;
-    for (let x = 0; x <= width; x++) {
-      const on = x < width && ink[row + x] === 1;
+    for (let i = 0; i <= length; i++) {
+      const on = i < length && ink[across ? l * width + i : i * width + l] === 1;
       if (on) {
-        if (start < 0) start = x;
-        last = x;
-      } else if (start >= 0 && x - last > GAP) {
-        if (last - start >= minH) h.push({ y, x0: start, x1: last });
+        if (start < 0) start = i;
+        last = i;
+      } else if (start >= 0 && i - last > GAP) {
+        if (last - start >= min) out.push([l, start, last]);
         start = -1;
       }
     }
   }
-  for (let x = 0; x < width; x++) {
-    let start = -1;
-    let last = -1;
-    for (let y = 0; y <= height; y++) {
-      const on = y < height && ink[y * width + x] === 1;
-      if (on) {
-        if (start < 0) start = y;
-        last = y;
-      } else if (start >= 0 && y - last > GAP) {
-        if (last - start >= minV) v.push({ x, y0: start, y1: last });
-        start = -1;
-      }
-    }
-  }
-  return { h, v };
+  return out;
 }
 
 /**
@@ -266,6 +265,7 @@ function cellImage(page: GrayImage, ink: Uint8Array, box: [number, number, numbe
   const INSET = 5;
   const MARGIN = 20;
   const MIN_MARK = 12;
+  const MIN_EXTENT = 10;
   const bx0 = Math.max(0, Math.round(box[0]) + INSET);
   const by0 = Math.max(0, Math.round(box[1]) + INSET);
   const bx1 = Math.min(page.width, Math.round(box[2]) - INSET);
@@ -275,8 +275,8 @@ function cellImage(page: GrayImage, ink: Uint8Array, box: [number, number, numbe
   if (cw < 4 || ch < 4) return null;
   const label = new Int32Array(cw * ch);
   const keep = new Uint8Array(cw * ch);
-  let [x0, y0, x1, y1] = [cw, ch, -1, -1];
   const stack: number[] = [];
+  const marks: Array<{ members: number[]; box: [number, number, number, number] }> = [];
   let next = 0;
   for (let start = 0; start < label.length; start++) {
     if (label[start] || !ink[(by0 + Math.floor(start / cw)) * page.width + bx0 + (start % cw)]) continue;
@@ -308,12 +308,24 @@ function cellImage(page: GrayImage, ink: Uint8Array, box: [number, number, numbe
     const edge = mx0 === 0 || my0 === 0 || mx1 === cw - 1 || my1 === ch - 1;
     // a rule's remnant runs along an edge: long and thin
     const rule = edge && (mx1 - mx0 + 1 >= cw * 0.6 || my1 - my0 + 1 >= ch * 0.6) && Math.min(mx1 - mx0, my1 - my0) < 8;
-    if (members.length < MIN_MARK || rule) continue;
-    for (const i of members) keep[i] = 1;
-    x0 = Math.min(x0, mx0);
-    y0 = Math.min(y0, my0);
-    x1 = Math.max(x1, mx1);
-    y1 = Math.max(y1, my1);
+    if (!rule && members.length >= 4) marks.push({ members, box: [mx0, my0, mx1, my1] });
+  }
+  // glyphs are the marks big enough not to be noise; a small mark counts only within
+  // their band (the decimal point of 2561.768, the dot of "8.")
+  const glyphs = marks.filter((m) => m.members.length >= MIN_MARK && Math.max(m.box[2] - m.box[0], m.box[3] - m.box[1]) >= MIN_EXTENT);
+  if (!glyphs.length) return null;
+  let [x0, y0, x1, y1] = [cw, ch, -1, -1];
+  for (const m of glyphs) {
+    x0 = Math.min(x0, m.box[0]);
+    y0 = Math.min(y0, m.box[1]);
+    x1 = Math.max(x1, m.box[2]);
+    y1 = Math.max(y1, m.box[3]);
+  }
+  for (const m of marks) {
+    const cx = (m.box[0] + m.box[2]) / 2;
+    const cy = (m.box[1] + m.box[3]) / 2;
+    if (!glyphs.includes(m) && !(cx >= x0 - 6 && cx <= x1 + 6 && cy >= y0 && cy <= y1 + 3)) continue;
+    for (const i of m.members) keep[i] = 1;
   }
   if (x1 < 0) return null;
   // the marks with their anti-aliased edges: every pixel within two of a kept one

@@ -108,6 +108,7 @@ export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Prom
       const h: HSeg[] = [];
       const v: VSeg[] = [];
       let images = 0;
+      let biggest: { id: string; pixels: number } | null = null;
       let ctm: Matrix = [1, 0, 0, 1, 0, 0];
       const saved: Matrix[] = [];
       const area = vp.width * vp.height;
@@ -117,7 +118,11 @@ export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Prom
         if (fn === OPS.save) saved.push(ctm);
         else if (fn === OPS.restore) ctm = saved.pop() ?? ctm;
         else if (fn === OPS.transform) ctm = multiply(ctm, args as Matrix);
-        else if (IMAGE.has(fn)) images++;
+        else if (IMAGE.has(fn)) {
+          images++;
+          const [id, w, h] = args as [unknown, number, number];
+          if (fn === OPS.paintImageXObject && typeof id === 'string' && (!biggest || w * h > biggest.pixels)) biggest = { id, pixels: w * h };
+        }
         else if (fn === OPS.constructPath && PAINT.has(args[0] as number)) {
           const data = (args[1] as ArrayLike<number>[])[0];
           if (data) segments(data, ctm, toTop, area, h, v);
@@ -131,8 +136,10 @@ export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Prom
         }
         if (ocrPages.length >= MAX_OCR_PAGES) throw new UnreadableDocumentError('too_large', `图像页超过 ${MAX_OCR_PAGES} 页，未全部识别`);
         ocr ??= await opts.ocr();
-        const image = await renderPage(page, OCR_DPI);
-        const read = await ocr.read(image, { page: n, scale: 72 / OCR_DPI, firstTable: tables + 1 });
+        // the scan's own pixels where the page is one picture: a rendering resamples them
+        const scan = biggest ? scanImage(page, biggest.id) : null;
+        const image = scan ?? (await renderPage(page, OCR_DPI));
+        const read = await ocr.read(image, { page: n, scale: vp.width / image.width, firstTable: tables + 1, deadline: opts.deadline });
         tables += read.tables;
         ocrPages.push(n);
         pages.push(read.page);
@@ -197,6 +204,28 @@ export interface GrayImage {
   data: Uint8Array;
   width: number;
   height: number;
+}
+
+/** The page's biggest image as grey pixels, when pdfjs has decoded it to plain samples. */
+function scanImage(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy, id: string): GrayImage | null {
+  let img: { width: number; height: number; kind: number; data?: Uint8Array | Uint8ClampedArray } | undefined;
+  try {
+    img = page.objs.get(id);
+  } catch {
+    return null;
+  }
+  if (!img?.data || img.width < 600) return null;
+  const n = img.width * img.height;
+  const gray = new Uint8Array(n);
+  // pdfjs ImageKind: 1 one bit per pixel, 2 RGB, 3 RGBA
+  if (img.kind === 2 || img.kind === 3) {
+    const ch = img.kind === 2 ? 3 : 4;
+    for (let i = 0, j = 0; j < n; i += ch, j++) gray[j] = (img.data[i]! * 299 + img.data[i + 1]! * 587 + img.data[i + 2]! * 114) / 1000;
+  } else if (img.kind === 1) {
+    const row = Math.ceil(img.width / 8);
+    for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) gray[y * img.width + x] = img.data[y * row + (x >> 3)]! & (0x80 >> (x & 7)) ? 255 : 0;
+  } else return null;
+  return { data: gray, width: img.width, height: img.height };
 }
 
 async function renderPage(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy, dpi: number): Promise<GrayImage> {
