@@ -1,17 +1,33 @@
-// `nianjian parse FILE... [--json]`: the parser and single-report checks on files.
+// `nianjian parse FILE... [--json]`: the parser and single-report checks on files of any
+// form (text, HTML, PDF, Word, images); a saved page that only links to its attachment is
+// read from the attachment saved beside it.
 import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { analyseDocument } from '../checks/index.js';
 import { MAX_BYTES, UnreadableDocumentError } from '../parser/index.js';
 import type { ParsedReport } from '../parser/types.js';
 import { mediaTypeOf } from './media.js';
 import { summary } from './summary.js';
 
+/** A saved page's attachments and pictures, from beside it on disk; the CLI never goes online. */
+function besideFile(path: string): (url: string) => Promise<Uint8Array | null> {
+  return async (url) => {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith('file:')) return null;
+    const file = url.startsWith('file:') ? fileURLToPath(url) : resolve(dirname(path), decodeURIComponent(url.split(/[?#]/)[0]!));
+    try {
+      return statSync(file).size <= MAX_BYTES ? readFileSync(file) : null;
+    } catch {
+      return null;
+    }
+  };
+}
+
 export async function parseFile(path: string): Promise<ParsedReport> {
   // refuse before reading a huge file into memory
   const size = statSync(path).size;
   if (size > MAX_BYTES) throw new UnreadableDocumentError('too_large', `文件过大（${(size / 1048576).toFixed(1)} MB）`);
-  return analyseDocument({ bytes: readFileSync(path), file: basename(path), mediaType: mediaTypeOf(path) });
+  return analyseDocument({ bytes: readFileSync(path), file: basename(path), mediaType: mediaTypeOf(path) }, { resolve: besideFile(path) });
 }
 
 export async function parseCommand(args: string[]): Promise<number> {

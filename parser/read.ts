@@ -1,9 +1,11 @@
 // Any document form in, the canonical report out. The form is recognised by its bytes,
 // never by its name: PDF (text layer as geometry, image pages by OCR), DOCX, DOC and WPS,
 // OFD, images by OCR, and text or HTML. Every extractor hands `Line`s to the same reader.
-import { MAX_BYTES, UnreadableDocumentError } from './decode.js';
+import { decodeText, looksLikeHtml, MAX_BYTES, UnreadableDocumentError } from './decode.js';
 import { ofdToLines } from './extract/ofd.js';
-import { imageToLines, openOcr, type Ocr } from './extract/ocr.js';
+import { joinPages, type PageLines } from './extract/geometry.js';
+import { pageLinks } from './extract/links.js';
+import { imagePage, imageToLines, openOcr, type Ocr } from './extract/ocr.js';
 import { pdfToLines } from './extract/pdf.js';
 import { docToLines, docxToLines } from './extract/word.js';
 import { readZip } from './extract/zip.js';
@@ -61,7 +63,16 @@ export interface ReadOptions {
   ocr?: boolean;
   /** reading stops with a clear error after this many ms (default 10 minutes, OCR included) */
   timeoutMs?: number;
+  /**
+   * Fetches what a page links to. A page without the report ("详见附件", or the report as
+   * pictures) is then read from its attachment or its images; without it links are not followed.
+   */
+  resolve?: (url: string) => Promise<Uint8Array | null>;
 }
+
+/** Attachments tried, and pictures read, for one page. */
+const MAX_ATTACHMENTS = 5;
+const MAX_IMAGES = 30;
 
 const DEFAULT_TIMEOUT = 10 * 60_000;
 
@@ -124,13 +135,76 @@ function metaOf(input: DocumentInput, mediaType: string): DocumentMeta {
  */
 export async function readDocument(input: DocumentInput, opts: ReadOptions = {}): Promise<ParsedReport> {
   const x = await extract(input, opts);
-  if (!x) return parseDocument(input);
+  if (!x) {
+    const report = parseDocument(input);
+    if (report.status !== 'not_report' || !opts.resolve) return report;
+    const html = decodeText(input.bytes);
+    return looksLikeHtml(html, input.mediaType) ? ((await fromLinks(input, html, report, opts)) ?? report) : report;
+  }
   if (!x.lines.some((l) => l.cells.some((c) => c.text.trim()))) {
     throw new UnreadableDocumentError('empty', '文档中没有读到任何文字（可能是空白页或无法识别的图像）');
   }
   const report = parseLines({ lines: x.lines, meta: metaOf(input, x.mediaType), titleHints: [input.pageTitle] });
   report.warnings.unshift(...x.warnings);
   return report;
+}
+
+/**
+ * The report a page only links to: its attachments in turn (the one named as the report
+ * first), then its pictures read by OCR as the pages of one document.
+ */
+async function fromLinks(page: DocumentInput, html: string, pageReport: ParsedReport, opts: ReadOptions): Promise<ParsedReport | null> {
+  const resolve = opts.resolve!;
+  const { attachments, images } = pageLinks(html, page.url);
+  const via = page.url ?? page.file;
+  const notes: string[] = [];
+  const fetch = (url: string) => resolve(url).catch(() => null);
+  const around = { pageTitle: page.pageTitle ?? pageReport.title ?? undefined, publishedAt: pageReport.source.publishedAt };
+  for (const a of attachments.slice(0, MAX_ATTACHMENTS)) {
+    const bytes = await fetch(a.url);
+    if (!bytes) {
+      notes.push(`附件“${a.name || a.url}”无法获取`);
+      continue;
+    }
+    try {
+      const r = await readDocument({ bytes, url: a.url, file: a.name || undefined, ...around }, { ...opts, resolve: undefined });
+      if (r.status === 'not_report') continue;
+      r.source.via = via;
+      r.warnings.unshift(`网页正文没有报告，报告取自附件“${a.name || a.url}”`, ...notes);
+      return r;
+    } catch (e) {
+      if (!(e instanceof UnreadableDocumentError)) throw e;
+      notes.push(`附件“${a.name || a.url}”无法读取：${e.message}`);
+    }
+  }
+  if (!images.length || opts.ocr === false) return null;
+  const pages: PageLines[] = [];
+  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT);
+  let ocr: Ocr | null = null;
+  let tables = 0;
+  try {
+    for (const url of images.slice(0, MAX_IMAGES)) {
+      const bytes = await fetch(url);
+      if (!bytes || sniff(bytes).form !== 'image') continue;
+      ocr ??= await openOcr();
+      try {
+        const read = await imagePage(ocr, bytes, { page: pages.length + 1, firstTable: tables + 1, deadline });
+        tables += read.tables;
+        pages.push(read.page);
+      } catch (e) {
+        if (!(e instanceof UnreadableDocumentError) || e.code === 'timeout') throw e;
+        // an icon or a broken picture among the report's pages
+      }
+    }
+  } finally {
+    await ocr?.close();
+  }
+  if (!pages.length) return null;
+  const r = parseLines({ lines: joinPages(pages).lines, meta: metaOf(page, 'text/html'), titleHints: [page.pageTitle, pageReport.title] });
+  if (r.status === 'not_report') return null;
+  r.source.via = via;
+  r.warnings.unshift(`网页正文是图片（${pages.length} 张），内容由文字识别（OCR）读取`, ...notes);
+  return r;
 }
 
 /** The document as the parser saw it: one line of text per extracted line or table row. */

@@ -81,7 +81,8 @@ export interface NotChecked {
 
 export interface ParsedReport {
   parser: string;
-  source: { file?: string; url?: string; sha256?: string; mediaType: string; publishedAt?: string };
+  /** `via`: the page that linked to this document when the report was read from its attachment */
+  source: { file?: string; url?: string; sha256?: string; mediaType: string; publishedAt?: string; via?: string };
   /** `report`: a report was read; `partial`: a report with parts missing; `not_report`: no report found */
   status: 'report' | 'partial' | 'not_report';
   title: string | null;

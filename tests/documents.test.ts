@@ -1,10 +1,13 @@
 // Every document form read into the same canonical report: PDF by geometry, DOCX, DOC,
 // scans by OCR; and every kind of bad document ending with a clear reason.
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { Zip, ZipDeflate } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { analyseDocument, checkPublication } from '../checks/index.js';
+import { parseFile } from '../cli/parse.js';
 import { readDocument, readDocumentText, sniff, UnreadableDocumentError } from '../parser/index.js';
 import { model2019 } from './support/model.js';
 import { SEEDS } from './support/seeds.js';
@@ -182,5 +185,64 @@ describe('bad documents end with a clear reason', () => {
     const ole = Buffer.alloc(2048);
     ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], 0);
     expect((await refusal(readDocument({ bytes: ole }))).message).toContain('不是 Word 文档');
+  });
+});
+
+describe('a page that only links to the report', () => {
+  const page = (body: string) =>
+    Buffer.from(`<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="ArticleTitle" content="郏县人民政府2024年政府信息公开工作年度报告"><meta name="PubDate" content="2025-01-20 10:31"></head>
+<body><div class="nav"><a href="/">首页</a><img src="/images/logo.png"></div><div class="TRS_Editor"><p>详见附件。</p>${body}</div></body></html>`);
+  const files: Record<string, string> = {
+    'https://www.jiaxian.gov.cn/zwgk/P020250120375309063825.pdf': '003.pdf',
+    'https://www.jiaxian.gov.cn/zwgk/P020250120375739523059.doc': '003.doc',
+    'https://www.jiaxian.gov.cn/zwgk/W020250120.jpg': '003-photo.jpg',
+  };
+  const fetched: string[] = [];
+  const resolve = async (url: string) => {
+    fetched.push(url);
+    return files[url] ? doc(files[url]!) : null;
+  };
+  const url = 'https://www.jiaxian.gov.cn/zwgk/t20250120_123.html';
+
+  it('reads the report from the attachment, keeping the page it came from', async () => {
+    const bytes = page('<p class="insertfileTag">附件：<a appendix="true" href="./P020250120375309063825.pdf" title="郏县人民政府2024年政府信息公开工作年度报告.pdf">附件1</a></p>');
+    expect((await readDocument({ bytes, url })).status).toBe('not_report');
+    const r = await readDocument({ bytes, url }, { resolve });
+    expect(r.status).toBe('report');
+    expect(r.source).toMatchObject({ url: 'https://www.jiaxian.gov.cn/zwgk/P020250120375309063825.pdf', via: url, mediaType: 'application/pdf', publishedAt: '2025-01-20 10:31' });
+    expect(wrongCells(r.values, seed003.values)).toEqual([]);
+    expect(r.warnings[0]).toContain('报告取自附件“郏县人民政府2024年政府信息公开工作年度报告.pdf”');
+    expect(fetched).not.toContain('https://www.jiaxian.gov.cn/images/logo.png');
+  });
+
+  it('finds an attachment written by a script, and goes past one that cannot be fetched', async () => {
+    const bytes = page(`<p><a href="./P0missing.pdf">年报.pdf</a></p><script>var rel_appendix = '<a href="./P020250120375739523059.doc">下载文字版</a>';</script>`);
+    const r = await readDocument({ bytes, url }, { resolve });
+    expect(r.source.mediaType).toBe('application/msword');
+    expect(wrongCells(r.values, seed003.values)).toEqual([]);
+    expect(r.warnings).toContain('附件“年报.pdf”无法获取');
+  });
+
+  it('reads a page whose report is pictures by OCR', async () => {
+    const r = await readDocument({ bytes: page('<p><img src="W020250120.jpg"></p>'), url }, { resolve });
+    expect(r.warnings[0]).toBe('网页正文是图片（1 张），内容由文字识别（OCR）读取');
+    expect(r.values['s3.new.total']).toBe(36);
+    expect(r.evidence['s3.new.total']!.confidence).toBeLessThan(1);
+  }, 60_000);
+});
+
+describe('nianjian parse', () => {
+  it('reads a saved page from the attachment saved beside it, and never goes online', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nianjian-parse-'));
+    try {
+      copyFileSync(new URL('./fixtures/documents/003.docx', import.meta.url), join(dir, 'P020250120.docx'));
+      writeFileSync(join(dir, 'page.html'), '<html><body><p>详见附件</p><a href="./P020250120.docx">年度报告.docx</a><a href="https://www.example.gov.cn/x.pdf">x.pdf</a></body></html>');
+      const r = await parseFile(join(dir, 'page.html'));
+      expect(r.status).toBe('report');
+      expect(r.source.mediaType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+      expect(r.values['s3.total.total']).toBe(36);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -374,6 +374,11 @@ function paintWhite(data: Uint8Array, width: number, g: Grid): void {
 
 /** An image file (PNG, JPEG, GIF, BMP, TIFF, WebP) read by OCR. */
 export async function imageToLines(ocr: Ocr, bytes: Uint8Array, deadline?: number): Promise<Line[]> {
+  return joinPages([(await imagePage(ocr, bytes, { page: 1, firstTable: 1, deadline })).page]).lines;
+}
+
+/** One image as page `page` of a document (the pictures of an image-only web page). */
+export async function imagePage(ocr: Ocr, bytes: Uint8Array, at: { page: number; firstTable: number; deadline?: number }): Promise<{ page: PageLines; tables: number }> {
   const sharp = await loadSharp();
   let img: GrayImage;
   try {
@@ -386,6 +391,5 @@ export async function imageToLines(ocr: Ocr, bytes: Uint8Array, deadline?: numbe
     throw new UnreadableDocumentError('malformed', `图片已损坏或格式不支持（${msg}）`);
   }
   if (img.width < 200 || img.height < 100) throw new UnreadableDocumentError('unsupported_form', `图片太小（${img.width}×${img.height}），不是报告页面`);
-  const read = await ocr.read(img, { page: 1, scale: 1, firstTable: 1, deadline });
-  return joinPages([read.page]).lines;
+  return ocr.read(img, { ...at, scale: 1 });
 }
