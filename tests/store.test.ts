@@ -2,13 +2,13 @@
 // with history, versions, findings whose review survives, corrections, cross-year and
 // publication checks, crashes and concurrent importers.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PARSER, parseDocument, parseLines } from '../parser/index.js';
+import { PARSER, parseDocument, parseLines, readDocument } from '../parser/index.js';
 import type { Line } from '../parser/types.js';
 import type { Store } from '../server/db/client.js';
 import { agencies, auditLog, documents, figures, findings, importFailures, parserRuns, regions, reportVersions, reports } from '../server/db/schema.js';
@@ -75,6 +75,21 @@ describe.each(backends(tmp))('store on $name', (backend) => {
     expect(stored!.values['s2.fees.amount']).toBe(2561.768);
     const [agency] = await store.db.select().from(agencies);
     expect(agency).toMatchObject({ name: '郏县人民政府', kind: 'government', regionCode: '410425', status: 'unconfirmed' });
+  });
+
+  it('stores a PDF with its media type sniffed and every figure’s page and box; an encrypted one fails with its reason, its bytes kept', async () => {
+    const pdf = readFileSync(new URL('./fixtures/documents/003.pdf', import.meta.url));
+    const r = await imp({ bytes: pdf, source: 'https://example.jiaxian.gov.cn/P0202501.pdf' });
+    expect(r.outcome).toBe('inserted');
+    const stored = await loadVersion(store.db, memo, r.versionId!);
+    const parsed = await readDocument({ bytes: pdf, file: 'https://example.jiaxian.gov.cn/P0202501.pdf' });
+    expect(stored!.values).toEqual(parsed.values);
+    expect(stored!.evidence['s3.total.total']).toEqual(parsed.evidence['s3.total.total']);
+    expect(stored!.evidence['s3.total.total']).toMatchObject({ page: 3, box: expect.any(Array) });
+    expect(await store.db.select({ mediaType: documents.mediaType }).from(documents)).toEqual([{ mediaType: 'application/pdf' }]);
+    const locked = readFileSync(new URL('./fixtures/documents/003-encrypted.pdf', import.meta.url));
+    expect(await imp({ bytes: locked, source: 'locked.pdf' })).toMatchObject({ outcome: 'failed', reason: 'PDF 已加密（需要密码才能打开），无法读取' });
+    expect(await store.db.select({ size: documents.size }).from(documents).where(eq(documents.size, locked.length))).toHaveLength(1);
   });
 
   it('makes importing the same document again a noop', async () => {
