@@ -10,6 +10,7 @@ import { analyseDocument, checkPublication } from '../checks/index.js';
 import { parseFile } from '../cli/parse.js';
 import { readDocument, readDocumentText, sniff, UnreadableDocumentError } from '../parser/index.js';
 import { model2019 } from './support/model.js';
+import { writeOfd } from './support/ofd.js';
 import { SEEDS } from './support/seeds.js';
 
 const doc = (f: string) => readFileSync(new URL(`./fixtures/documents/${f}`, import.meta.url));
@@ -91,6 +92,16 @@ describe('Word documents', () => {
     expect(r.source.mediaType).toBe('application/msword');
     expect(r.status).toBe('report');
     expect(wrongCells(r.values, seed003.values)).toEqual([]);
+  });
+});
+
+describe('OFD', () => {
+  it('reads every cell of an OFD with a text layer, tables rebuilt from its paths', async () => {
+    const r = await analyseDocument({ bytes: doc('003.ofd') });
+    expect(r.source.mediaType).toBe('application/ofd');
+    expect(r.status).toBe('report');
+    expect(wrongCells(r.values, seed003.values)).toEqual([]);
+    expect(r.evidence['s3.total.total']).toMatchObject({ page: 3, printed: '36' });
   });
 });
 
@@ -181,10 +192,14 @@ describe('bad documents end with a clear reason', () => {
     expect(e.message).toContain('像素');
   });
 
-  it('refuses an OLE file that is not a Word document and an OFD it cannot read yet', async () => {
+  it('refuses an OLE file that is not a Word document, and an OFD that is only images', async () => {
     const ole = Buffer.alloc(2048);
     ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], 0);
     expect((await refusal(readDocument({ bytes: ole }))).message).toContain('不是 Word 文档');
+    const scan = writeOfd([{ texts: [], cells: [], images: 1 }]);
+    const e = await refusal(readDocument({ bytes: scan }));
+    expect(e.code).toBe('unsupported_form');
+    expect(e.message).toContain('OFD 文件没有文字层');
   });
 });
 
