@@ -4,7 +4,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { similarity } from '../../checks/history-rules.js';
-import { readDocumentText } from '../../parser/index.js';
+import { readDocumentText, UnreadableDocumentError } from '../../parser/index.js';
 import { agencies, corrections, documents, findings, reportVersions, reports } from '../db/schema.js';
 import { correctValue, loadVersion, notCheckedAcrossYears } from '../store/reports.js';
 import { assertInRegion, attachment, HttpError, ID_PARAM, MAX_ID, NO_NUL, notFound, requireRole } from './http.js';
@@ -83,7 +83,13 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     const { version } = await versionOf(req, (req.params as { id: number }).id);
     const [doc] = await db.select().from(documents).where(eq(documents.sha256, version.sha256));
     if (!doc) throw notFound('原始文档');
-    return { text: await readDocumentText({ bytes: doc.bytes, mediaType: doc.mediaType === 'application/octet-stream' ? undefined : doc.mediaType }) };
+    // OCR is not run on a request (a scan takes seconds a page): image pages are left out
+    try {
+      return { text: await readDocumentText({ bytes: doc.bytes, mediaType: doc.mediaType === 'application/octet-stream' ? undefined : doc.mediaType }, { ocr: false }) };
+    } catch (e) {
+      if (e instanceof UnreadableDocumentError) return { text: '', note: e.message };
+      throw e;
+    }
   });
 
   app.get(
