@@ -10,7 +10,7 @@ import {
   type RowSpec,
 } from './layout.js';
 import { lineText } from './sections.js';
-import { MAX_TOKENS, readRows, tokenize, type RowRead, type Token } from './table-reader.js';
+import { LOW_CONFIDENCE, MAX_TOKENS, readRows, tokenize, type RowRead, type Token } from './table-reader.js';
 import type { Evidence, Line, TableStatus } from './types.js';
 
 export interface Figures {
@@ -184,5 +184,10 @@ export function readS4(lines: Line[], fig: Figures): TableResult {
     if (text === undefined) texts.set(tok.line, (text = rowText(lines, tok)));
     record(fig, S4_KEYS[i]!, tok, text);
   });
+  const unsure = values.filter((t) => (t.cell.confidence ?? 1) < LOW_CONFIDENCE).length;
+  if (unsure) {
+    fig.warnings.push(`§ 四：有 ${unsure} 个数值识别置信度低`);
+    return { status: 'doubtful', format: null };
+  }
   return { status: 'ok', format: null };
 }

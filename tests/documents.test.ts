@@ -117,10 +117,11 @@ describe('scans by offline OCR', () => {
     expect(r.values['s2.licensing.decisions']).toBe(74833);
     expect(r.evidence['s2.licensing.decisions']).toMatchObject({ page: 2 });
     expect(r.values['s2.fees.amount']).toBe(2561.768);
-    // measured: 101 of the 200 figures read and right, none wrong with confidence; the rest
-    // sit in rows whose OCR is doubtful, so those tables are not checked
+    // at least 99% of the 200 figures right (199 measured); a cell OCR doubts makes its
+    // table doubtful, so its checks are not run
     const right = Object.keys(seed003.values).filter((k) => r.values[k] === seed003.values[k]);
-    expect(right.length).toBeGreaterThanOrEqual(95);
+    expect(right.length).toBeGreaterThanOrEqual(198);
+    expect(r.warnings).toContain('表 s3 读取存疑，依赖该表的检查不予执行');
     const confidentlyWrong = read.filter((k) => r.values[k] !== seed003.values[k] && (r.evidence[k]!.confidence ?? 1) >= 0.6);
     expect(confidentlyWrong).toEqual([]);
     expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
@@ -131,8 +132,10 @@ describe('scans by offline OCR', () => {
   it('reads a phone photo of the § 三 page without a confident misread', async () => {
     const r = await readDocument({ bytes: doc('003-photo.jpg') });
     expect(r.source.mediaType).toBe('image/jpeg');
+    // the photo holds § 三 down to （四）2: 16 rows of 7 figures
     const read = Object.keys(r.evidence).filter((k) => k.startsWith('s3.') && k in seed003.values);
-    expect(read.length).toBeGreaterThan(40);
+    expect(read.length).toBeGreaterThanOrEqual(98);
+    expect(read.filter((k) => r.values[k] === seed003.values[k]).length).toBeGreaterThanOrEqual(97);
     const confidentlyWrong = read.filter((k) => r.values[k] !== seed003.values[k] && (r.evidence[k]!.confidence ?? 1) >= 0.6);
     expect(confidentlyWrong).toEqual([]);
   }, 60_000);

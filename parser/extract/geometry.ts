@@ -91,8 +91,14 @@ export function findGrids(hIn: HSeg[], vIn: VSeg[], tol: number, minCell = tol, 
   let h = mergeH(hIn, tol);
   let v = mergeV(vIn, tol);
   // a vertical rule of a table starts and ends on horizontal ones; a glyph's stroke,
-  // however tall in a tight row, stops short of them by the cell's padding
-  v = v.filter((s) => h.some((x) => touches(x, { ...s, y0: s.y0, y1: s.y0 }, reach)) && h.some((x) => touches(x, { ...s, y0: s.y1, y1: s.y1 }, reach)));
+  // however tall in a tight row, stops short of them by the cell's padding. A long rule
+  // may start where none is drawn: a merged cell continued from the page before has no
+  // top border.
+  v = v.filter((s) => {
+    const top = h.some((x) => touches(x, { ...s, y0: s.y0, y1: s.y0 }, reach));
+    const bottom = h.some((x) => touches(x, { ...s, y0: s.y1, y1: s.y1 }, reach));
+    return (top && bottom) || ((top || bottom) && s.y1 - s.y0 >= LONG_RULE * minCell);
+  });
   h = h.filter((s) => v.filter((x) => touches(s, x, tol)).length >= 2);
   v = v.filter((s) => h.some((x) => touches(x, s, tol)));
 
@@ -150,6 +156,9 @@ export function findGrids(hIn: HSeg[], vIn: VSeg[], tol: number, minCell = tol, 
   }
   return grids.sort((a, b) => a.box[1] - b.box[1]);
 }
+
+/** A rule this many smallest cells long is no glyph's stroke. */
+const LONG_RULE = 5;
 
 const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
 

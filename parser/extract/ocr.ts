@@ -71,7 +71,7 @@ export async function openOcr(): Promise<Ocr> {
       const { h, v } = rules(binarise(lined, RULE_DARK), lined.width, lined.height);
       const page = await grey(sharp(Buffer.from(lined.data.buffer, lined.data.byteOffset, lined.data.length), rawOf(lined)).median(3));
       const ink = binarise(page, DARK);
-      const grids = findGrids(h, v, 8, 24, 5);
+      const grids = findGrids(h, v, 8, 24, 6);
       const cellText = new Map<string, { text: string; confidence?: number }>();
       const blank = Uint8Array.from(page.data);
       for (let gi = 0; gi < grids.length; gi++) {
@@ -103,7 +103,14 @@ export async function openOcr(): Promise<Ocr> {
             // a second reading that is no number at all is no vote
             if (!NUMBER.test(text)) continue;
             if (text === r.text) {
-              read.set(c, { ...r, confidence: Math.max(r.confidence, again.confidence) });
+              let confidence = Math.max(r.confidence, again.confidence);
+              // a lone digit both readings agree on but doubt (the serifed 1 above all):
+              // read once more as one character of pure black on white
+              if (confidence < 0.6 && text.length === 1) {
+                const third = numeric((await recognise(blackOnWhite(r.crop), PSM.SINGLE_CHAR)).text);
+                if (third === text) confidence = Math.max(confidence, THIRD);
+              }
+              read.set(c, { ...r, confidence });
               continue;
             }
             // two readings that differ leave the cell doubtful: a third would often side with a misread
@@ -139,11 +146,14 @@ export async function openOcr(): Promise<Ocr> {
 
 /** Below the reader's LOW_CONFIDENCE: the table is not checked. */
 const DISAGREE = 0.5;
+/** Three readings, by three page-segmentation modes, of one digit agree. */
+const THIRD = 0.8;
 const NUMBER = /^[-—]?\d+(?:\.\d+)?$/;
 
 /** Digits OCR confuses with letters and CJK look-alikes, in a cell that is otherwise a number. */
 function numeric(text: string): string {
-  const t = text.replace(/\s+/g, '');
+  // a bar standing apart from the figure is a piece of the cell's rule, not a 1
+  const t = text.trim().replace(/^[|丨]\s+|\s+[|丨]$/g, '').replace(/\s+/g, '');
   if (!/^[-—\d.,，Oo〇○口lI|丨\]】」工]+$/.test(t)) return text;
   const fixed = t.replace(/[Oo〇○口]/g, '0').replace(/[lI|丨\]】」工]/g, '1').replace(/[，,](?=\d{3}\b)/g, '');
   return /^[-—]?\d+(?:\.\d+)?$/.test(fixed) ? fixed : text;
@@ -224,11 +234,25 @@ export function skew(img: GrayImage): number {
   return best;
 }
 
-/** Horizontal and vertical rules: runs of ink longer than any glyph stroke, small breaks bridged. */
+/**
+ * Horizontal and vertical rules: runs of ink longer than any glyph stroke, small breaks
+ * bridged. A vertical run must also stand clear: a rule has paper on both sides, while
+ * the tall stroke of a character (性, 费) has the rest of the character against it.
+ */
 export function rules(ink: Uint8Array, width: number, height: number): { h: HSeg[]; v: VSeg[] } {
+  const SIDE = 6;
+  const clear = ([x, y0, y1]: [number, number, number]) => {
+    if (x < SIDE || x + SIDE >= width) return true;
+    let free = 0;
+    let n = 0;
+    for (let y = y0 + 5; y <= y1 - 5; y++, n++) if (!ink[y * width + x - SIDE] && !ink[y * width + x + SIDE]) free++;
+    return n === 0 || free >= n * 0.8;
+  };
   return {
     h: runs(ink, width, height, true, Math.round(width * 0.03)).map(([y, x0, x1]) => ({ y, x0, x1 })),
-    v: runs(ink, width, height, false, Math.round(width * 0.015)).map(([x, y0, y1]) => ({ x, y0, y1 })),
+    v: runs(ink, width, height, false, Math.round(width * 0.015))
+      .filter(clear)
+      .map(([x, y0, y1]) => ({ x, y0, y1 })),
   };
 }
 
@@ -305,9 +329,12 @@ function cellImage(page: GrayImage, ink: Uint8Array, box: [number, number, numbe
         }
       }
     }
-    const edge = mx0 === 0 || my0 === 0 || mx1 === cw - 1 || my1 === ch - 1;
-    // a rule's remnant runs along an edge: long and thin
-    const rule = edge && (mx1 - mx0 + 1 >= cw * 0.6 || my1 - my0 + 1 >= ch * 0.6) && Math.min(mx1 - mx0, my1 - my0) < 8;
+    // a rule's remnant runs along an edge, long and thin (a slanted one need not touch it)
+    const w = mx1 - mx0 + 1;
+    const hgt = my1 - my0 + 1;
+    const EDGE = 12;
+    const rule =
+      (w <= 8 && hgt >= ch * 0.1 && (mx0 < EDGE || mx1 >= cw - EDGE)) || (hgt <= 8 && w >= cw * 0.1 && (my0 < EDGE || my1 >= ch - EDGE));
     if (!rule && members.length >= 4) marks.push({ members, box: [mx0, my0, mx1, my1] });
   }
   // glyphs are the marks big enough not to be noise; a small mark counts only within
@@ -365,6 +392,10 @@ function cellImage(page: GrayImage, ink: Uint8Array, box: [number, number, numbe
 }
 
 const NEIGHBOURS: Array<[number, number]> = [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]];
+
+function blackOnWhite(img: GrayImage): GrayImage {
+  return { ...img, data: img.data.map((v) => (v < DARK ? 0 : 255)) };
+}
 
 function paintWhite(data: Uint8Array, width: number, g: Grid): void {
   const [x0, y0, x1, y1] = g.box.map(Math.round) as [number, number, number, number];
