@@ -1,6 +1,6 @@
 // Every document form read into the same canonical report: PDF by geometry, DOCX, DOC,
 // scans by OCR; and every kind of bad document ending with a clear reason.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -31,7 +31,37 @@ async function refusal(p: Promise<unknown>): Promise<UnreadableDocumentError> {
   return e as UnreadableDocumentError;
 }
 
+/** A one-line PDF in STSong-Light, not embedded (as many government PDFs are): text only through the CMaps. */
+function unembeddedCjkPdf(text: string): Buffer {
+  const hex = [...text].map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('');
+  const content = `BT /F1 16 Tf 60 760 Td <${hex}> Tj ET`;
+  const objs = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [6 0 R] >>',
+    '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>',
+    '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objs.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(pdf));
+    pdf += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(pdf);
+  const entries = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  pdf += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${entries}trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+}
+
 describe('text-layer PDF, rebuilt from positions and rules', () => {
+  it('reads Chinese set in a font the PDF does not embed (STSong-Light, UniGB-UCS2-H)', async () => {
+    const text = await readDocumentText({ bytes: unembeddedCjkPdf('郏县人民政府2024年政府信息公开工作年度报告') });
+    expect(text).toBe('郏县人民政府2024年政府信息公开工作年度报告');
+  });
+
   it('reads every cell of seed 003 printed as a ruled PDF, with page and box for each figure', async () => {
     const r = await analyseDocument({ bytes: doc('003.pdf'), file: '003.pdf' });
     expect(r.source.mediaType).toBe('application/pdf');
@@ -85,6 +115,12 @@ describe('Word documents', () => {
     expect(r.evidence['s3.total.total']).toMatchObject({ printed: '36', col: expect.any(Number), row: expect.any(Number) });
   });
 
+  it('takes an OLE Word file named .wps for WPS and reads it the same way', async () => {
+    const r = await readDocument({ bytes: doc('003.doc'), file: '郏县2024年报.wps' });
+    expect(r.source.mediaType).toBe('application/vnd.ms-works');
+    expect(wrongCells(r.values, seed003.values)).toEqual([]);
+  });
+
   it('reads every cell of a Word 97 DOC, recognised by its bytes', async () => {
     const bytes = doc('003.doc');
     expect(sniff(bytes).form).toBe('doc');
@@ -107,7 +143,10 @@ describe('OFD', () => {
 
 describe('scans by offline OCR', () => {
   it('reads an image-only PDF: figures carry OCR confidence, the report is image-only, and no misread becomes an error', async () => {
+    const before = readdirSync(process.cwd());
     const r = await analyseDocument({ bytes: doc('003-scan.pdf') });
+    // offline and without a cache: no traineddata (or anything else) written to the working folder
+    expect(readdirSync(process.cwd())).toEqual(before);
     expect(r.warnings[0]).toContain('文字识别');
     expect(r.title).toMatch(/2024年政府信息公开工作年度报告$/);
     expect(r.sections).toEqual(['一', '二', '三', '四', '五', '六']);
