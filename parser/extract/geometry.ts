@@ -163,7 +163,7 @@ const LONG_RULE = 5;
 const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
 
 /** Items into lines by their vertical overlap, each line's items left to right. */
-export function groupLines(items: Item[]): Item[][] {
+function groupLines(items: Item[]): Item[][] {
   const sorted = [...items].sort((a, b) => a.box[1] - b.box[1] || a.box[0] - b.box[0]);
   const lines: Array<{ top: number; bottom: number; items: Item[] }> = [];
   for (const it of sorted) {
@@ -184,7 +184,7 @@ export function groupLines(items: Item[]): Item[][] {
 }
 
 /** One line's text: a space where the gap is a space's worth (wider between two CJK characters, which justified text spreads). */
-export function lineString(items: Item[]): string {
+function lineString(items: Item[]): string {
   let s = '';
   items.forEach((it, i) => {
     const prev = items[i - 1];
@@ -200,7 +200,7 @@ export function lineString(items: Item[]): string {
 }
 
 /** Lines of one cell, joined without a space where a label was wrapped between CJK characters. */
-export function cellString(lines: Item[][]): string {
+function cellString(lines: Item[][]): string {
   let s = '';
   for (const l of lines) {
     const t = lineString(l);
@@ -211,7 +211,7 @@ export function cellString(lines: Item[][]): string {
   return s;
 }
 
-export const boxOf = (items: Item[]): Box => [
+const boxOf = (items: Item[]): Box => [
   Math.min(...items.map((i) => i.box[0])),
   Math.min(...items.map((i) => i.box[1])),
   Math.max(...items.map((i) => i.box[2])),

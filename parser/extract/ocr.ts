@@ -171,7 +171,7 @@ async function grey(p: Pipeline): Promise<GrayImage> {
 }
 
 /** Grey page at the working width, lighting evened out and skew turned back. */
-export async function level(sharp: Sharp, img: GrayImage): Promise<GrayImage> {
+async function level(sharp: Sharp, img: GrayImage): Promise<GrayImage> {
   const buf = (i: GrayImage) => Buffer.from(i.data.buffer, i.data.byteOffset, i.data.length);
   if (img.width < WORK_WIDTH * 0.8 || img.width > WORK_WIDTH * 1.4) {
     img = await grey(sharp(buf(img), rawOf(img)).resize(WORK_WIDTH, Math.round((img.height * WORK_WIDTH) / img.width), { kernel: 'lanczos3' }));
@@ -192,7 +192,7 @@ export async function level(sharp: Sharp, img: GrayImage): Promise<GrayImage> {
 const DARK = 150;
 const RULE_DARK = 200;
 
-export function binarise(img: GrayImage, below: number): Uint8Array {
+function binarise(img: GrayImage, below: number): Uint8Array {
   const out = new Uint8Array(img.data.length);
   for (let i = 0; i < out.length; i++) out[i] = img.data[i]! < below ? 1 : 0;
   return out;
@@ -202,7 +202,7 @@ export function binarise(img: GrayImage, below: number): Uint8Array {
  * The skew in degrees: the angle whose row projection of dark pixels is sharpest (the
  * table rules and text lines line up), searched on a reduced image.
  */
-export function skew(img: GrayImage): number {
+function skew(img: GrayImage): number {
   const step = 4;
   const pts: Array<[number, number]> = [];
   for (let y = 0; y < img.height; y += step) {
@@ -239,7 +239,7 @@ export function skew(img: GrayImage): number {
  * bridged. A vertical run must also stand clear: a rule has paper on both sides, while
  * the tall stroke of a character (性, 费) has the rest of the character against it.
  */
-export function rules(ink: Uint8Array, width: number, height: number): { h: HSeg[]; v: VSeg[] } {
+function rules(ink: Uint8Array, width: number, height: number): { h: HSeg[]; v: VSeg[] } {
   const SIDE = 6;
   const clear = ([x, y0, y1]: [number, number, number]) => {
     if (x < SIDE || x + SIDE >= width) return true;
