@@ -17,6 +17,10 @@ const LANG_DIR = join(dirname(createRequire(import.meta.url).resolve('@tesseract
 const WORK_WIDTH = 2480;
 /** An image larger than this (in pixels) is refused before it is decoded. */
 export const MAX_IMAGE_PIXELS = 80_000_000;
+/** A report page's tables hold a few hundred cells (§ 三: about 200); each costs an OCR call. */
+const MAX_CELLS = 1_000;
+/** Pixel runs long enough to be rules on one page: thousands, never hundreds of thousands. */
+const MAX_RULE_RUNS = 50_000;
 /** OCR's confidence is a guess; a value read from pixels never counts as certain. */
 const CEILING = 0.99;
 const CJK_GAP = /(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])/g;
@@ -71,7 +75,10 @@ export async function openOcr(): Promise<Ocr> {
       const { h, v } = rules(binarise(lined, RULE_DARK), lined.width, lined.height);
       const page = await grey(sharp(Buffer.from(lined.data.buffer, lined.data.byteOffset, lined.data.length), rawOf(lined)).median(3));
       const ink = binarise(page, DARK);
+      if (h.length + v.length > MAX_RULE_RUNS) throw new UnreadableDocumentError('unsupported_form', `第 ${at.page} 页图像线条过多，不像报告页面，未识别`);
       const grids = findGrids(h, v, 8, 24, 6);
+      const cells = grids.reduce((a, g) => a + g.cells.length, 0);
+      if (cells > MAX_CELLS) throw new UnreadableDocumentError('too_large', `第 ${at.page} 页表格有 ${cells} 个单元格，超过逐格识别的上限 ${MAX_CELLS} 个`);
       const cellText = new Map<string, { text: string; confidence?: number }>();
       const blank = Uint8Array.from(page.data);
       for (let gi = 0; gi < grids.length; gi++) {

@@ -14,6 +14,9 @@ export const MAX_PDF_PAGES = 300;
 /** Pages read by OCR in one document (about 5 s each on one core). */
 export const MAX_OCR_PAGES = 40;
 const OCR_DPI = 300;
+/** Bounds on one page's work: text items, and drawn segments considered as table rules. */
+const MAX_PAGE_ITEMS = 50_000;
+const MAX_PAGE_RULES = 20_000;
 /** Text characters below which a page holding an image is taken to be a scan. */
 const SCAN_TEXT = 20;
 
@@ -146,7 +149,14 @@ export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Prom
         page.cleanup();
         continue;
       }
-      const grids = findGrids(h, v, 2);
+      if (items.length > MAX_PAGE_ITEMS) {
+        warnings.push(`第 ${n} 页文字块过多（${items.length} 个），只读取前 ${MAX_PAGE_ITEMS} 个`);
+        items.length = MAX_PAGE_ITEMS;
+      }
+      // real tables draw a few hundred rules; a page of tens of thousands is a drawing, not a table
+      const ruled = h.length + v.length <= MAX_PAGE_RULES;
+      if (!ruled) warnings.push(`第 ${n} 页线条过多（${h.length + v.length} 条），不按表格读取`);
+      const grids = ruled ? findGrids(h, v, 2) : [];
       pages.push(pageLines({ page: n, height: vp.height, items, grids }, tables + 1));
       tables += grids.length;
       page.cleanup();
