@@ -1,0 +1,156 @@
+// The polite fetcher against fake sites on loopback: one request per host at a time,
+// robots.txt, retries within bounds, WAF pages classified, encodings, soft 404s, caps.
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodePage } from '../scrapers/charset.js';
+import { Fetcher, robotsAllows, type FetchPolicy } from '../scrapers/fetch.js';
+import { html, startSite, type Site } from './web/site.js';
+
+const FAST: Partial<FetchPolicy> = { delayMs: 0, jitterMs: 0, backoffMs: 1, timeoutMs: 400, retries: 2 };
+const sites: Site[] = [];
+const fetchers: Fetcher[] = [];
+const open = async (...args: Parameters<typeof startSite>) => {
+  const s = await startSite(...args);
+  sites.push(s);
+  return s;
+};
+const fetcher = (p: Partial<FetchPolicy> = {}) => {
+  const f = new Fetcher({ ...FAST, ...p });
+  fetchers.push(f);
+  return f;
+};
+
+afterEach(async () => {
+  for (const f of fetchers.splice(0)) f.close();
+  for (const s of sites.splice(0)) await s.close();
+});
+
+/** GB18030 bytes of a string (Node has no encoder for it; the test tables are small). */
+function gb18030(s: string): Buffer {
+  const decoder = new TextDecoder('gb18030');
+  const out: number[] = [];
+  for (const ch of s) {
+    if (ch.charCodeAt(0) < 0x80) {
+      out.push(ch.charCodeAt(0));
+      continue;
+    }
+    // search the two-byte GBK range for the character
+    let found = false;
+    for (let a = 0x81; a <= 0xfe && !found; a++) {
+      for (let b = 0x40; b <= 0xfe && !found; b++) {
+        if (b === 0x7f) continue;
+        if (decoder.decode(new Uint8Array([a, b])) === ch) {
+          out.push(a, b);
+          found = true;
+        }
+      }
+    }
+    if (!found) throw new Error(`no GBK code for ${ch}`);
+  }
+  return Buffer.from(out);
+}
+
+describe('polite fetching', () => {
+  it('sends one request at a time to a host, and serves two hosts side by side', async () => {
+    const a = await open({}, async (_req, res) => {
+      await new Promise<void>((r) => setImmediate(r));
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('a');
+    });
+    const b = await open({}, html('b', 'text/plain'));
+    const f = fetcher({ robots: 'ignore' });
+    const all = await Promise.all([...Array.from({ length: 6 }, (_, i) => f.get(`${a.url}/p${i}.html`)), f.get(`${b.url}/x.html`)]);
+    expect(all.every((r) => r.kind === 'ok')).toBe(true);
+    expect(a.requests).toHaveLength(6);
+    expect(a.maxConcurrent).toBe(1);
+    expect(b.requests).toEqual(['/x.html']);
+  });
+
+  it('honours robots.txt: Disallow: / stops every page, and says so', async () => {
+    const s = await open({ '/robots.txt': html('User-agent: *\nDisallow: /\n', 'text/plain'), '/zwgk/index.html': html('<p>list</p>') });
+    const r = await fetcher().get(`${s.url}/zwgk/index.html`);
+    expect(r).toMatchObject({ kind: 'error', error: 'robots' });
+    expect(s.requests).toEqual(['/robots.txt']);
+    expect(robotsAllows('User-agent: *\nDisallow: /zwgk/\nAllow: /zwgk/zfxxgknb/\n', '/zwgk/zfxxgknb/index.html')).toBe(true);
+    expect(robotsAllows('User-agent: *\nDisallow: /zwgk/\nAllow: /zwgk/zfxxgknb/\n', '/zwgk/other.html')).toBe(false);
+    expect(robotsAllows('User-agent: nianjian\nDisallow: /\n\nUser-agent: *\nDisallow:\n', '/a')).toBe(false);
+  });
+
+  it('retries 429 and 5xx within bounds, honouring Retry-After, then gives up with the kind', async () => {
+    const s = await open({
+      '/busy.html': (_req, res, hit) => (hit < 3 ? res.writeHead(429, { 'retry-after': '0' }).end() : html('<p>ok</p>')(_req, res, hit)),
+      '/down.html': (_req, res) => res.writeHead(503).end(),
+    });
+    const f = fetcher({ robots: 'ignore' });
+    expect(await f.get(`${s.url}/busy.html`)).toMatchObject({ kind: 'ok', attempts: 3 });
+    expect(await f.get(`${s.url}/down.html`)).toMatchObject({ kind: 'error', error: 'http_5xx', status: 503, attempts: 3 });
+    expect(s.requests.filter((p) => p === '/down.html')).toHaveLength(3);
+  });
+
+  it('times out a site that never answers, after its retries', async () => {
+    const s = await open({ '/slow.html': () => {} });
+    const r = await fetcher({ robots: 'ignore', retries: 1, timeoutMs: 150 }).get(`${s.url}/slow.html`);
+    expect(r).toMatchObject({ kind: 'error', error: 'timeout', attempts: 2 });
+  });
+
+  it('recognises a Ruishu-like 412, a Jiasule-like 521 and a block page as blocked, without retrying them', async () => {
+    const s = await open({
+      '/rs.html': (_req, res) =>
+        res.writeHead(412, { 'set-cookie': 'FSSBBIl1UgzbN7N80S=abc; path=/', 'content-type': 'text/html' }).end(`<meta id="x" content="tok" r='m'><script r='m'>$_ts=window['$_ts'];$_ts.lcd();</script>`),
+      '/jsl.html': (_req, res) => res.writeHead(521, { 'set-cookie': '__jsluid_h=1f; path=/' }).end(`<script>document.cookie=('__jsl_clearance=1');location.href=location.pathname+location.search</script>`),
+      '/deny.html': (_req, res) => res.writeHead(403, { 'content-type': 'text/html; charset=utf-8' }).end('<h1>您的访问被拦截</h1>'),
+    });
+    const f = fetcher({ robots: 'ignore' });
+    expect(await f.get(`${s.url}/rs.html`)).toMatchObject({ kind: 'blocked', waf: 'ruishu', attempts: 1 });
+    expect(await f.get(`${s.url}/jsl.html`)).toMatchObject({ kind: 'blocked', waf: 'jiasule', attempts: 1 });
+    expect(await f.get(`${s.url}/deny.html`)).toMatchObject({ kind: 'blocked', waf: 'block_page' });
+  });
+
+  it('decodes GBK served without a charset, and a page whose meta says gb2312', async () => {
+    const body = gb18030('<html><head><title>郏县人民政府</title></head><body>郏县2024年政府信息公开工作年度报告</body></html>');
+    const meta = gb18030('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>郏县人民政府</body></html>');
+    const s = await open({
+      '/gbk.html': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(body),
+      '/meta.html': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(meta),
+    });
+    const f = fetcher({ robots: 'ignore' });
+    const a = await f.get(`${s.url}/gbk.html`);
+    expect(a.kind === 'ok' && a.text).toContain('郏县2024年政府信息公开工作年度报告');
+    const b = await f.get(`${s.url}/meta.html`);
+    expect(b).toMatchObject({ kind: 'ok', charset: 'gb18030' });
+    expect(b.kind === 'ok' && b.text).toContain('郏县人民政府');
+    expect(decodePage(Buffer.from('<meta charset="utf-8">郏县', 'utf8')).text).toContain('郏县');
+  });
+
+  it('calls a redirect to the home page a soft 404, and stops a redirect loop', async () => {
+    const s = await open({
+      '/old/nb/': (_req, res) => res.writeHead(301, { location: '/' }).end(),
+      '/loop': (_req, res) => res.writeHead(302, { location: '/loop' }).end(),
+      '/moved.html': (_req, res) => res.writeHead(301, { location: '/new.html' }).end(),
+      '/new.html': html('<p>新地址</p>'),
+    });
+    const f = fetcher({ robots: 'ignore' });
+    expect(await f.get(`${s.url}/old/nb/`)).toMatchObject({ kind: 'error', error: 'soft_404' });
+    expect(await f.get(`${s.url}/loop`)).toMatchObject({ kind: 'error', error: 'redirects' });
+    expect(await f.get(`${s.url}/moved.html`)).toMatchObject({ kind: 'ok', finalUrl: `${s.url}/new.html` });
+  });
+
+  it('asks conditionally and knows an unchanged page; refuses a body over the cap', async () => {
+    const s = await open({
+      '/list.html': (req, res) =>
+        req.headers['if-none-match'] === '"v1"' ? res.writeHead(304).end() : res.writeHead(200, { etag: '"v1"', 'content-type': 'text/html' }).end('<p>list</p>'),
+      '/big.pdf': (_req, res) => res.writeHead(200, { 'content-type': 'application/pdf' }).end(Buffer.alloc(300_000)),
+    });
+    const f = fetcher({ robots: 'ignore', maxBytes: 100_000 });
+    const first = await f.get(`${s.url}/list.html`);
+    expect(first).toMatchObject({ kind: 'ok', notModified: false, headers: { etag: '"v1"' } });
+    expect(await f.get(`${s.url}/list.html`, { conditional: { etag: '"v1"' } })).toMatchObject({ kind: 'ok', notModified: true });
+    expect(await f.get(`${s.url}/big.pdf`)).toMatchObject({ kind: 'error', error: 'too_large' });
+  });
+
+  it('falls back from https to http on a host that only speaks http', async () => {
+    const s = await open({ '/nb.html': html('<p>年报</p>') });
+    const f = fetcher({ robots: 'ignore' });
+    const r = await f.get(`https://${s.host}/nb.html`);
+    expect(r).toMatchObject({ kind: 'ok', finalUrl: `http://${s.host}/nb.html` });
+    expect(f.log.some((l) => l.startsWith('改用 http'))).toBe(true);
+  });
+});
