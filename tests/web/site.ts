@@ -4,7 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => void | Promise<void>;
+export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, hit: number) => unknown;
 
 export interface Site {
   url: string;
