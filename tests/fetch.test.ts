@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodePage } from '../scrapers/charset.js';
 import { Fetcher, robotsAllows, type FetchPolicy } from '../scrapers/fetch.js';
+import { gbk } from './web/gbk.js';
 import { html, startSite, type Site } from './web/site.js';
 
 const FAST: Partial<FetchPolicy> = { delayMs: 0, jitterMs: 0, backoffMs: 1, timeoutMs: 400, retries: 2 };
@@ -23,31 +24,6 @@ afterEach(async () => {
   for (const f of fetchers.splice(0)) f.close();
   for (const s of sites.splice(0)) await s.close();
 });
-
-/** GB18030 bytes of a string (Node has no encoder for it; the test tables are small). */
-function gb18030(s: string): Buffer {
-  const decoder = new TextDecoder('gb18030');
-  const out: number[] = [];
-  for (const ch of s) {
-    if (ch.charCodeAt(0) < 0x80) {
-      out.push(ch.charCodeAt(0));
-      continue;
-    }
-    // search the two-byte GBK range for the character
-    let found = false;
-    for (let a = 0x81; a <= 0xfe && !found; a++) {
-      for (let b = 0x40; b <= 0xfe && !found; b++) {
-        if (b === 0x7f) continue;
-        if (decoder.decode(new Uint8Array([a, b])) === ch) {
-          out.push(a, b);
-          found = true;
-        }
-      }
-    }
-    if (!found) throw new Error(`no GBK code for ${ch}`);
-  }
-  return Buffer.from(out);
-}
 
 describe('polite fetching', () => {
   it('sends one request at a time to a host, and serves two hosts side by side', async () => {
@@ -105,8 +81,8 @@ describe('polite fetching', () => {
   });
 
   it('decodes GBK served without a charset, and a page whose meta says gb2312', async () => {
-    const body = gb18030('<html><head><title>郏县人民政府</title></head><body>郏县2024年政府信息公开工作年度报告</body></html>');
-    const meta = gb18030('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>郏县人民政府</body></html>');
+    const body = gbk('<html><head><title>郏县人民政府</title></head><body>郏县2024年政府信息公开工作年度报告</body></html>');
+    const meta = gbk('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>郏县人民政府</body></html>');
     const s = await open({
       '/gbk.html': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(body),
       '/meta.html': (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(meta),

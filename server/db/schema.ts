@@ -324,3 +324,73 @@ export const auditLog = pgTable('audit_log', {
   target: text('target').notNull(),
   detail: jsonb('detail'),
 });
+
+/** A site the scrapers crawl (its config is a file under scrapers/sources/), and its health. */
+export const crawlSources = pgTable('crawl_sources', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  regionCode: text('region_code'),
+  preset: text('preset').notNull(),
+  baseUrl: text('base_url').notNull(),
+  verified: boolean('verified').notNull().default(false),
+  /** ok / empty (never gave a report) / drifted (gave reports, now none) / blocked / failing */
+  health: text('health', { enum: ['never', 'ok', 'empty', 'drifted', 'blocked', 'failing'] }).notNull().default('never'),
+  lastRunId: integer('last_run_id'),
+  /** a lease: the process crawling the source now, so that no two ever crawl it at once */
+  runningSince: at('running_since'),
+  runner: text('runner'),
+  updatedAt: at('updated_at').notNull().defaultNow(),
+});
+
+/** One crawl of one source: what it saw, what it stored, what went wrong by kind. */
+export const crawlRuns = pgTable(
+  'crawl_runs',
+  {
+    id: serial('id').primaryKey(),
+    sourceId: text('source_id')
+      .notNull()
+      .references(() => crawlSources.id),
+    startedAt: at('started_at').notNull().defaultNow(),
+    finishedAt: at('finished_at'),
+    dryRun: boolean('dry_run').notNull().default(false),
+    status: text('status', { enum: ['running', 'ok', 'empty', 'drifted', 'blocked', 'failed'] }).notNull().default('running'),
+    pages: integer('pages').notNull().default(0),
+    candidates: integer('candidates').notNull().default(0),
+    inserted: integer('inserted').notNull().default(0),
+    updated: integer('updated').notNull().default(0),
+    unchanged: integer('unchanged').notNull().default(0),
+    failed: integer('failed').notNull().default(0),
+    gone: integer('gone').notNull().default(0),
+    /** error kind → count (timeout, http_5xx, blocked:ruishu, not_report, …) */
+    errors: jsonb('errors').$type<Record<string, number>>().notNull().default({}),
+    /** what the run noticed, in Chinese, for the 抓取 page */
+    notes: jsonb('notes').$type<string[]>().notNull().default([]),
+  },
+  (t) => [index('crawl_runs_source').on(t.sourceId, t.id)],
+);
+
+/** Every report candidate a source's lists showed: kept when it disappears, flagged gone. */
+export const crawlItems = pgTable(
+  'crawl_items',
+  {
+    id: serial('id').primaryKey(),
+    sourceId: text('source_id')
+      .notNull()
+      .references(() => crawlSources.id),
+    url: text('url').notNull(),
+    title: text('title').notNull(),
+    unit: text('unit'),
+    year: smallint('year'),
+    listedAt: text('listed_at'),
+    firstSeenRun: integer('first_seen_run').notNull(),
+    lastSeenRun: integer('last_seen_run').notNull(),
+    /** the run whose lists no longer showed it */
+    goneRun: integer('gone_run'),
+    etag: text('etag'),
+    lastModified: text('last_modified'),
+    /** the document the item's report was read from (the page, or its attachment) */
+    sha256: text('sha256').references(() => documents.sha256),
+    outcome: text('outcome'),
+  },
+  (t) => [uniqueIndex('crawl_items_source_url').on(t.sourceId, t.url)],
+);

@@ -29,6 +29,8 @@ export interface ImportInput {
   /** HTTP status and headers when fetched */
   status?: number;
   headers?: Record<string, string>;
+  /** fetches what a page links to, for a page whose report is its pictures (the scrapers pass their fetcher) */
+  resolve?: (url: string) => Promise<Uint8Array | null>;
 }
 
 export type Outcome = 'inserted' | 'updated' | 'noop' | 'failed';
@@ -67,7 +69,10 @@ export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput
 
   let report: ParsedReport;
   try {
-    report = await readDocument({ bytes: input.bytes, file: input.source, mediaType: input.mediaType, publishedAt: input.publishedAt });
+    report = await readDocument(
+      { bytes: input.bytes, file: input.source, url: /^https?:/.test(input.source) ? input.source : undefined, mediaType: input.mediaType, publishedAt: input.publishedAt },
+      { resolve: input.resolve },
+    );
   } catch (e) {
     return failed(e instanceof UnreadableDocumentError ? e.message : `解析失败（内部错误：${briefly(e)}）`);
   }

@@ -63,7 +63,7 @@ export function backends(tmp: () => string): Backend[] {
 export async function emptyStore(store: Store): Promise<void> {
   await store.db.execute(
     sql.raw(
-      'truncate table sessions, accounts, report_facts, reparse_changes, corrections, findings, figures, report_versions, reports, agency_aliases, agencies, fetches, import_failures, documents, parser_runs, audit_log restart identity cascade',
+      'truncate table crawl_items, crawl_runs, crawl_sources, sessions, accounts, report_facts, reparse_changes, corrections, findings, figures, report_versions, reports, agency_aliases, agencies, fetches, import_failures, documents, parser_runs, audit_log restart identity cascade',
     ),
   );
 }

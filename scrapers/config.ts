@@ -1,0 +1,201 @@
+// Site configs are data: one JSON file per site under scrapers/sources/, most of it filled
+// by the preset of the site's CMS family (presets.ts). Loading validates every field and
+// names the file and the field of the first thing wrong, so a broken config fails loudly
+// instead of crawling nothing.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PRESETS, type Preset } from './presets.js';
+
+export type UnitType = 'government' | 'department' | 'township' | 'other';
+
+export interface ListSpec {
+  /** html: items in the page; cdata_datastore: Hanweb records in a <script type="text/xml"> */
+  mode: 'html' | 'cdata_datastore';
+  /** CSS selector of one list item */
+  item: string;
+  /** "sel@attr | sel" fallbacks for the title; the full title is often only in @title */
+  title: string;
+  link: string;
+  date?: string;
+}
+
+export interface PaginationSpec {
+  /**
+   * none; trs_create_page_html: createPageHTML(n, cur, 'index', 'html') → index_1.html or _2 (indexBase);
+   * url_template: {n} filled from 2; next_link: follow the 下一页 link; vsb: reverse-numbered
+   * pages from the 尾页/下页 links; script_json: listN.html with the page count in script.json;
+   * hanweb_jpage: the datastore's total, further pages from dataproxy.jsp
+   */
+  type: 'none' | 'trs_create_page_html' | 'url_template' | 'next_link' | 'vsb' | 'script_json' | 'hanweb_jpage';
+  template?: string;
+  /** TRS: 0 when the second page is index_1, 1 when it is index_2 */
+  indexBase?: 0 | 1;
+  maxPages: number;
+}
+
+export interface Entry {
+  id: string;
+  label?: string;
+  url: string;
+  /** the unit whose reports this list holds; `auto` takes it from each title */
+  unit: { type: UnitType | 'auto'; name?: string };
+  year?: number;
+  list: ListSpec;
+  pagination: PaginationSpec;
+  filters: { titleInclude: string[]; titleExclude: string[] };
+}
+
+export interface SiteConfig {
+  id: string;
+  name: string;
+  regionCode?: string;
+  baseUrl: string;
+  /** older domains and addresses of the same site; links into them are the site's own */
+  aliases: string[];
+  preset: Preset;
+  /** false until a live crawl has confirmed the config */
+  verified: boolean;
+  fetch: { delayMs: number; jitterMs: number; robots: 'obey' | 'ignore'; relaxedTls: boolean; timeoutMs: number; retries: number };
+  /** cron expression (Asia/Shanghai); default: daily in January–April, weekly otherwise */
+  schedule: string[];
+  entries: Entry[];
+  detail: { container: string[]; attachments: boolean };
+  file: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`${file}：${field}：${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_SCHEDULE = ['0 3 * 1-4 *', '0 3 * 5-12 1'];
+const TITLE_INCLUDE = ['(政府|政务)信息公开', '年度报告|年报|工作报告'];
+const TITLE_EXCLUDE = ['指南', '要点', '通知', '制度', '目录', '规定', '办法', '清单'];
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function merge<T>(base: T, over: unknown): T {
+  if (!isObject(base) || !isObject(over)) return (over === undefined ? base : over) as T;
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = merge((base as Json)[k], v);
+  return out as T;
+}
+
+/** Validates one parsed config; `file` names it in errors. */
+export function parseConfig(raw: unknown, file: string): SiteConfig {
+  const fail = (field: string, problem: string): never => {
+    throw new ConfigError(file, field, problem);
+  };
+  if (!isObject(raw)) return fail('(文件)', '应为 JSON 对象');
+  const str = (v: unknown, field: string, pattern?: RegExp): string => {
+    if (typeof v !== 'string' || !v.trim()) return fail(field, '必须是非空字符串');
+    if (pattern && !pattern.test(v)) return fail(field, `格式不正确（${v}）`);
+    return v;
+  };
+  const url = (v: unknown, field: string): string => {
+    const s = str(v, field);
+    try {
+      const u = new URL(s);
+      if (!/^https?:$/.test(u.protocol)) fail(field, `只支持 http/https（${s}）`);
+    } catch {
+      fail(field, `不是有效网址（${s}）`);
+    }
+    return s.replace(/\/+$/, '');
+  };
+  const known = (obj: Json, field: string, keys: string[]) => {
+    for (const k of Object.keys(obj)) if (!keys.includes(k)) fail(`${field}${field ? '.' : ''}${k}`, `未知字段（可用：${keys.join('、')}）`);
+  };
+  known(raw, '', ['id', 'name', 'regionCode', 'baseUrl', 'aliases', 'preset', 'verified', 'fetch', 'schedule', 'entries', 'detail']);
+  const preset = (raw.preset ?? 'generic') as Preset;
+  if (!(preset in PRESETS)) fail('preset', `未知的 CMS 预设“${String(raw.preset)}”（可用：${Object.keys(PRESETS).join('、')}）`);
+  const p = PRESETS[preset];
+  const baseUrl = url(raw.baseUrl, 'baseUrl');
+  const fetch = merge({ delayMs: 2000, jitterMs: 1000, robots: 'obey', relaxedTls: false, timeoutMs: 20_000, retries: 3 }, raw.fetch);
+  if (isObject(raw.fetch)) known(raw.fetch, 'fetch', ['delayMs', 'jitterMs', 'robots', 'relaxedTls', 'timeoutMs', 'retries']);
+  for (const k of ['delayMs', 'jitterMs', 'timeoutMs', 'retries'] as const) {
+    if (typeof fetch[k] !== 'number' || !(fetch[k] >= 0)) fail(`fetch.${k}`, '必须是不小于 0 的数');
+  }
+  if (fetch.robots !== 'obey' && fetch.robots !== 'ignore') fail('fetch.robots', '只能是 obey 或 ignore');
+  if (!Array.isArray(raw.entries) || raw.entries.length === 0) fail('entries', '至少需要一个列表栏目');
+  const entries = (raw.entries as unknown[]).map((e, i): Entry => {
+    const f = `entries[${i}]`;
+    if (!isObject(e)) return fail(f, '应为对象');
+    known(e, f, ['id', 'label', 'url', 'unit', 'year', 'list', 'pagination', 'filters']);
+    const list = merge(p.list, e.list) as ListSpec;
+    const pagination = merge(p.pagination, e.pagination) as PaginationSpec;
+    const unit = merge({ type: 'auto' }, e.unit) as Entry['unit'];
+    if (!['auto', 'government', 'department', 'township', 'other'].includes(unit.type)) fail(`${f}.unit.type`, `未知单位类型“${unit.type}”`);
+    if (unit.type !== 'auto' && !unit.name) fail(`${f}.unit.name`, '指定单位类型时须写单位名称');
+    if (!['html', 'cdata_datastore'].includes(list.mode)) fail(`${f}.list.mode`, `未知列表模式“${list.mode}”`);
+    str(list.item, `${f}.list.item`);
+    str(list.title, `${f}.list.title`);
+    str(list.link, `${f}.list.link`);
+    const types = ['none', 'trs_create_page_html', 'url_template', 'next_link', 'vsb', 'script_json', 'hanweb_jpage'];
+    if (!types.includes(pagination.type)) fail(`${f}.pagination.type`, `未知分页方式“${pagination.type}”（可用：${types.join('、')}）`);
+    if (pagination.type === 'url_template' && !/\{n\}/.test(pagination.template ?? '')) fail(`${f}.pagination.template`, '须包含 {n}');
+    if (!(Number.isInteger(pagination.maxPages) && pagination.maxPages >= 1 && pagination.maxPages <= 500)) fail(`${f}.pagination.maxPages`, '须为 1–500 的整数');
+    const year = e.year;
+    if (year !== undefined && !(Number.isInteger(year) && (year as number) >= 2008 && (year as number) <= 2100)) fail(`${f}.year`, '须为年份');
+    const filters = merge({ titleInclude: TITLE_INCLUDE, titleExclude: TITLE_EXCLUDE }, e.filters) as Entry['filters'];
+    for (const [k, list2] of Object.entries(filters)) {
+      (list2 as unknown[]).forEach((re, j) => {
+        try {
+          new RegExp(str(re, `${f}.filters.${k}[${j}]`));
+        } catch {
+          fail(`${f}.filters.${k}[${j}]`, '不是有效的正则表达式');
+        }
+      });
+    }
+    let entryUrl = str(e.url, `${f}.url`);
+    try {
+      entryUrl = new URL(entryUrl, baseUrl + '/').href;
+    } catch {
+      fail(`${f}.url`, `不是有效网址（${entryUrl}）`);
+    }
+    return { id: str(e.id ?? `e${i}`, `${f}.id`, /^[\w.-]+$/), label: e.label as string | undefined, url: entryUrl, unit, year: year as number | undefined, list, pagination, filters };
+  });
+  const schedule = raw.schedule === undefined ? DEFAULT_SCHEDULE : raw.schedule;
+  if (!Array.isArray(schedule) || schedule.some((c) => typeof c !== 'string' || c.trim().split(/\s+/).length !== 5)) fail('schedule', '须为 cron 表达式（五段）的数组');
+  return {
+    id: str(raw.id, 'id', /^[a-z0-9][a-z0-9._-]*$/),
+    name: str(raw.name, 'name'),
+    regionCode: raw.regionCode === undefined ? undefined : str(raw.regionCode, 'regionCode', /^\d{2}(\d{2}){0,2}$/),
+    baseUrl,
+    aliases: (Array.isArray(raw.aliases) ? raw.aliases : raw.aliases === undefined ? [] : fail('aliases', '须为网址数组')).map((a, i) => url(a, `aliases[${i}]`)),
+    preset,
+    verified: raw.verified === true,
+    fetch: { ...fetch, robots: fetch.robots as 'obey' | 'ignore' },
+    schedule: schedule as string[],
+    entries,
+    detail: merge(p.detail, raw.detail),
+    file,
+  };
+}
+
+/** Every config under a folder; the first invalid one stops loading with its file and field. */
+export function loadConfigs(dir: string): SiteConfig[] {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const configs = files.map((f) => {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    } catch (e) {
+      throw new ConfigError(f, '(文件)', `不是有效的 JSON（${(e as Error).message}）`);
+    }
+    return parseConfig(raw, f);
+  });
+  const seen = new Set<string>();
+  for (const c of configs) {
+    if (seen.has(c.id)) throw new ConfigError(c.file, 'id', `与另一个站点重复（${c.id}）`);
+    seen.add(c.id);
+  }
+  return configs;
+}

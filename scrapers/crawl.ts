@@ -1,0 +1,253 @@
+// One crawl of one source: its lists (every page, in the family's numbering) → report
+// candidates → each detail page → its attachments or pictures when the page itself holds
+// no report → the raw document stored and imported. Every run records what it saw; a
+// list that used to give reports and gives none marks the source `drifted`, and a run
+// that finds nothing says so. Items that leave their list are flagged gone, never deleted.
+import { hostname } from 'node:os';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { pageLinks } from '../parser/extract/links.js';
+import { PARSER, sha256 } from '../parser/index.js';
+import type { Db } from '../server/db/client.js';
+import { crawlItems, crawlRuns, crawlSources, parserRuns } from '../server/db/schema.js';
+import type { StoreMemo } from '../server/store/figures.js';
+import { importDocument, type ImportResult } from '../server/store/import.js';
+import type { SiteConfig } from './config.js';
+import { Fetcher, type Fetched, type Page } from './fetch.js';
+import { candidates, furtherPages, nextLink, readList, type Candidate } from './list.js';
+
+export interface CrawlOptions {
+  /** only reports of this year */
+  year?: number;
+  /** only reports of this year and later */
+  since?: number;
+  /** list and report what would be fetched; nothing stored */
+  dryRun?: boolean;
+  fetcher?: Fetcher;
+  /** stale lease age after which another process may take the source over */
+  leaseMinutes?: number;
+}
+
+export type RunStatus = 'ok' | 'empty' | 'drifted' | 'blocked' | 'failed';
+
+export interface CrawlSummary {
+  sourceId: string;
+  runId: number | null;
+  status: RunStatus;
+  pages: number;
+  candidates: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  gone: number;
+  errors: Record<string, number>;
+  notes: string[];
+  /** dry runs: the candidates found */
+  found: Candidate[];
+}
+
+export class SourceBusy extends Error {
+  constructor(id: string, runner: string | null) {
+    super(`站点 ${id} 正在由 ${runner ?? '另一进程'} 抓取`);
+    this.name = 'SourceBusy';
+  }
+}
+
+const MAX_ATTACHMENTS = 5;
+
+function errorKey(f: Exclude<Fetched, Page>): string {
+  return f.kind === 'blocked' ? `blocked:${f.waf}` : f.error;
+}
+
+async function takeLease(db: Db, config: SiteConfig, minutes: number): Promise<void> {
+  const runner = `${hostname()}:${process.pid}`;
+  await db
+    .insert(crawlSources)
+    .values({ id: config.id, name: config.name, regionCode: config.regionCode, preset: config.preset, baseUrl: config.baseUrl, verified: config.verified })
+    .onConflictDoUpdate({ target: crawlSources.id, set: { name: config.name, regionCode: config.regionCode, preset: config.preset, baseUrl: config.baseUrl, verified: config.verified } });
+  const taken = await db
+    .update(crawlSources)
+    .set({ runningSince: sql`now()`, runner })
+    .where(and(eq(crawlSources.id, config.id), or(isNull(crawlSources.runningSince), lt(crawlSources.runningSince, sql`now() - make_interval(mins => ${minutes})`))))
+    .returning({ id: crawlSources.id });
+  if (!taken.length) {
+    const [row] = await db.select({ runner: crawlSources.runner }).from(crawlSources).where(eq(crawlSources.id, config.id));
+    throw new SourceBusy(config.id, row?.runner ?? null);
+  }
+}
+
+export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, opts: CrawlOptions = {}): Promise<CrawlSummary> {
+  const own = !opts.fetcher;
+  const fetcher =
+    opts.fetcher ??
+    new Fetcher({ delayMs: config.fetch.delayMs, jitterMs: config.fetch.jitterMs, robots: config.fetch.robots, timeoutMs: config.fetch.timeoutMs, retries: config.fetch.retries, relaxedTls: config.fetch.relaxedTls ? [new URL(config.baseUrl).hostname] : [] });
+  const s: CrawlSummary = { sourceId: config.id, runId: null, status: 'ok', pages: 0, candidates: 0, inserted: 0, updated: 0, unchanged: 0, failed: 0, gone: 0, errors: {}, notes: [], found: [] };
+  const count = (key: string) => (s.errors[key] = (s.errors[key] ?? 0) + 1);
+  if (!opts.dryRun) await takeLease(db, config, opts.leaseMinutes ?? 120);
+  try {
+    // the lists: every page of every entry; a list whose first page fails leaves the run incomplete
+    let listsComplete = true;
+    let blocked = false;
+    const found = new Map<string, Candidate & { referer: string }>();
+    for (const entry of config.entries) {
+      const queue = [entry.url];
+      const visited = new Set<string>();
+      const pageSets = new Set<string>();
+      for (let i = 0; i < queue.length && i < entry.pagination.maxPages; i++) {
+        const url = queue[i]!;
+        if (visited.has(url)) continue;
+        visited.add(url);
+        const f = await fetcher.get(url, { referer: i ? entry.url : undefined, expectPath: false });
+        s.pages++;
+        if (f.kind !== 'ok') {
+          count(errorKey(f));
+          if (f.kind === 'blocked') blocked = true;
+          s.notes.push(`列表 ${url}：${f.kind === 'blocked' ? `被网站防护拦截（${f.waf}）` : f.detail}`);
+          if (i === 0) listsComplete = false;
+          break;
+        }
+        const items = readList(f.text ?? '', f.finalUrl, entry.list);
+        const key = items.map((x) => x.url).join('\n');
+        if (i > 0 && (items.length === 0 || pageSets.has(key))) {
+          if (items.length) s.notes.push(`列表 ${entry.id} 第 ${i + 1} 页与前页相同，分页到此为止`);
+          break;
+        }
+        pageSets.add(key);
+        for (const c of candidates(items, entry)) if (!found.has(c.url)) found.set(c.url, { ...c, referer: f.finalUrl });
+        if (i === 0) for (const u of furtherPages(f.text ?? '', f.finalUrl, entry)) queue.push(u);
+        if (entry.pagination.type === 'next_link') {
+          const next = nextLink(f.text ?? '', f.finalUrl);
+          if (next && !visited.has(next)) queue.push(next);
+        }
+        if (entry.pagination.type === 'script_json' && i === 0) {
+          const j = await fetcher.get(new URL('script.json', f.finalUrl).href, { referer: f.finalUrl });
+          const end = j.kind === 'ok' ? Number(/"endPage"\s*:\s*(\d+)/.exec(j.text ?? '')?.[1] ?? 1) : 1;
+          for (let n = 2; n <= Math.min(end, entry.pagination.maxPages); n++) queue.push(new URL(`list${n}.html`, f.finalUrl).href);
+        }
+      }
+    }
+    const wanted = [...found.values()].filter((c) => (opts.year ? c.year === opts.year : true) && (opts.since ? (c.year ?? 0) >= opts.since : true));
+    s.candidates = wanted.length;
+    s.found = wanted;
+
+    if (opts.dryRun) {
+      s.status = blocked ? 'blocked' : !listsComplete ? 'failed' : wanted.length ? 'ok' : 'empty';
+      return s;
+    }
+    const [run] = await db.insert(crawlRuns).values({ sourceId: config.id }).returning({ id: crawlRuns.id });
+    const runId = run!.id;
+    s.runId = runId;
+    const [importRun] = await db.insert(parserRuns).values({ parser: PARSER, kind: 'import' }).returning({ id: parserRuns.id });
+
+    for (const c of wanted) {
+      const [item] = await db.select().from(crawlItems).where(and(eq(crawlItems.sourceId, config.id), eq(crawlItems.url, c.url)));
+      const f = await fetcher.get(c.url, { referer: c.referer, conditional: item?.sha256 ? { etag: item.etag, lastModified: item.lastModified } : undefined });
+      let outcome: string;
+      let sha: string | null = item?.sha256 ?? null;
+      if (f.kind !== 'ok') {
+        count(errorKey(f));
+        s.failed++;
+        outcome = errorKey(f);
+        if (f.kind === 'blocked') blocked = true;
+        s.notes.push(`${c.title}：${f.kind === 'blocked' ? `被网站防护拦截（${f.waf}）` : f.detail}`);
+      } else if (f.notModified) {
+        s.unchanged++;
+        outcome = 'unchanged';
+      } else {
+        const r = await importPage(db, memo, fetcher, f, c, importRun!.id);
+        outcome = r.outcome === 'failed' ? `failed:${r.reason ?? ''}` : r.outcome;
+        // the page is stored (raw first) whatever its import gave
+        sha = sha256(f.bytes);
+        if (r.outcome === 'inserted') s.inserted++;
+        else if (r.outcome === 'updated') s.updated++;
+        else if (r.outcome === 'noop') s.unchanged++;
+        else {
+          s.failed++;
+          count('not_imported');
+          s.notes.push(`${c.title}：${r.reason}`);
+        }
+      }
+      const values = {
+        sourceId: config.id,
+        url: c.url,
+        title: c.title,
+        unit: c.unit,
+        year: c.year,
+        listedAt: c.date,
+        firstSeenRun: item?.firstSeenRun ?? runId,
+        lastSeenRun: runId,
+        goneRun: null,
+        etag: f.kind === 'ok' && !f.notModified ? (f.headers.etag ?? null) : (item?.etag ?? null),
+        lastModified: f.kind === 'ok' && !f.notModified ? (f.headers['last-modified'] ?? null) : (item?.lastModified ?? null),
+        sha256: sha,
+        outcome,
+      };
+      await db.insert(crawlItems).values(values).onConflictDoUpdate({ target: [crawlItems.sourceId, crawlItems.url], set: { ...values, firstSeenRun: sql`${crawlItems.firstSeenRun}` } });
+    }
+
+    // gone: no longer in complete lists (a year's filter leaves other years alone)
+    if (listsComplete && !blocked && !opts.year && !opts.since) {
+      const gone = await db
+        .update(crawlItems)
+        .set({ goneRun: runId })
+        .where(and(eq(crawlItems.sourceId, config.id), lt(crawlItems.lastSeenRun, runId), isNull(crawlItems.goneRun)))
+        .returning({ url: crawlItems.url, title: crawlItems.title });
+      s.gone = gone.length;
+      for (const g of gone) s.notes.push(`已从列表中消失：${g.title}（${g.url}）`);
+    }
+    const [source] = await db.select({ health: crawlSources.health }).from(crawlSources).where(eq(crawlSources.id, config.id));
+    const seenBefore = (
+      await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(crawlItems)
+        .where(eq(crawlItems.sourceId, config.id))
+    )[0]!.n;
+    s.status = blocked ? 'blocked' : !listsComplete ? 'failed' : wanted.length ? 'ok' : source?.health === 'ok' || seenBefore > 0 ? 'drifted' : 'empty';
+    if (s.status === 'drifted') s.notes.push('列表以前有年度报告，这次一个也没有：栏目可能改版或迁移');
+    if (s.status === 'empty') s.notes.push('列表中没有找到任何年度报告');
+    const health = s.status === 'failed' ? 'failing' : s.status;
+    await db.transaction(async (tx) => {
+      await tx
+        .update(crawlRuns)
+        .set({ finishedAt: sql`now()`, status: s.status, pages: s.pages, candidates: s.candidates, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged, failed: s.failed, gone: s.gone, errors: s.errors, notes: [...fetcher.log, ...s.notes] })
+        .where(eq(crawlRuns.id, runId));
+      await tx.update(crawlSources).set({ health, lastRunId: runId, updatedAt: sql`now()` }).where(eq(crawlSources.id, config.id));
+      await tx.update(parserRuns).set({ finishedAt: sql`now()`, counts: { inserted: s.inserted, updated: s.updated, noop: s.unchanged, failed: s.failed } }).where(eq(parserRuns.id, importRun!.id));
+    });
+    return s;
+  } finally {
+    if (!opts.dryRun) await db.update(crawlSources).set({ runningSince: null, runner: null }).where(eq(crawlSources.id, config.id));
+    if (own) fetcher.close();
+  }
+}
+
+/**
+ * A detail page imported; when it holds no report, its attachments in turn (the report's
+ * file first) are fetched, stored and imported, and then its pictures are read by OCR.
+ */
+async function importPage(db: Db, memo: StoreMemo, fetcher: Fetcher, page: Page, c: Candidate, runId: number): Promise<ImportResult> {
+  const base = { publishedAt: c.date ?? undefined, year: c.year ?? undefined, runId };
+  const resolve = async (url: string) => {
+    const f = await fetcher.get(url, { referer: page.finalUrl });
+    return f.kind === 'ok' ? f.bytes : null;
+  };
+  const html = page.text !== null && /html/i.test(page.headers['content-type'] ?? 'html');
+  const first = await importDocument(db, memo, {
+    ...base,
+    bytes: page.bytes,
+    source: page.finalUrl,
+    mediaType: page.headers['content-type']?.split(';')[0],
+    status: page.status,
+    headers: page.headers,
+    // pictures are fetched through the same polite fetcher, only if the page needs them
+    resolve: html ? resolve : undefined,
+  });
+  if (first.outcome !== 'failed' || !html) return first;
+  for (const a of pageLinks(page.text!, page.finalUrl).attachments.slice(0, MAX_ATTACHMENTS)) {
+    const f = await fetcher.get(a.url, { referer: page.finalUrl });
+    if (f.kind !== 'ok') continue;
+    const r = await importDocument(db, memo, { ...base, bytes: f.bytes, source: f.finalUrl, status: f.status, headers: f.headers });
+    if (r.outcome !== 'failed') return r;
+  }
+  return first;
+}

@@ -1,0 +1,142 @@
+// List pages into report candidates: the items a CMS family prints (or hides in a Hanweb
+// datastore), their title (the full one from @title before the truncated text), link and
+// date; the further pages of the list in each family's numbering; and which items are
+// annual reports, of which year and unit.
+import * as cheerio from 'cheerio';
+import type { AnyNode } from 'domhandler';
+import { agencyFromTitle, yearOf } from '../parser/meta.js';
+import type { Entry, ListSpec } from './config.js';
+
+export interface ListItem {
+  title: string;
+  url: string;
+  date: string | null;
+}
+
+export interface Candidate extends ListItem {
+  year: number | null;
+  unit: string | null;
+}
+
+/** "sel@attr | sel | ." read on an item: the first non-empty answer. */
+function pick($: cheerio.CheerioAPI, item: AnyNode, chain: string): string {
+  for (const part of chain.split('|').map((s) => s.trim())) {
+    const [sel, attr] = part.split('@') as [string, string | undefined];
+    const el = sel === '.' || sel === '' ? $(item) : $(item).find(sel).first();
+    if (!el.length) continue;
+    const v = (attr ? el.attr(attr) : el.text())?.replace(/\s+/g, ' ').trim();
+    if (v) return v;
+  }
+  return '';
+}
+
+const DATE = /((?:19|20)\d{2})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})/;
+
+export function normaliseDate(text: string | null | undefined): string | null {
+  const m = text ? DATE.exec(text) : null;
+  return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : null;
+}
+
+/** Hanweb keeps the first records of a list as CDATA in a <script type="text/xml">. */
+function datastoreRecords(text: string): string[] {
+  return [...text.matchAll(/<record>\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*<\/record>/g)].map((m) => m[1]!);
+}
+
+export function readList(text: string, pageUrl: string, spec: ListSpec): ListItem[] {
+  const html = spec.mode === 'cdata_datastore' ? `<ul>${datastoreRecords(text).join('\n')}</ul>` : text;
+  const $ = cheerio.load(html);
+  const out: ListItem[] = [];
+  const seen = new Set<string>();
+  $(spec.item).each((_, el) => {
+    const href = pick($, el, spec.link);
+    const title = pick($, el, spec.title);
+    if (!href || !title || /^(javascript|mailto):/i.test(href)) return;
+    let url: string;
+    try {
+      url = new URL(href, pageUrl).href;
+    } catch {
+      return;
+    }
+    if (seen.has(url)) return;
+    seen.add(url);
+    const date = normaliseDate(spec.date ? pick($, el, spec.date) : null) ?? normaliseDate($(el).text());
+    // a date printed inside the link text is not part of the title
+    out.push({ title: title.replace(/\s*(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\s*$/, ''), url, date });
+  });
+  return out;
+}
+
+/** The report candidates among a list's items: titles that name an annual report, not noise. */
+export function candidates(items: ListItem[], entry: Entry): Candidate[] {
+  const include = entry.filters.titleInclude.map((r) => new RegExp(r));
+  const exclude = entry.filters.titleExclude.map((r) => new RegExp(r));
+  return items
+    .filter((i) => include.every((r) => r.test(i.title)) && !exclude.some((r) => r.test(i.title)))
+    .map((i) => {
+      const year = yearOf(i.title) ?? entry.year ?? null;
+      const unit = entry.unit.type !== 'auto' ? entry.unit.name ?? null : agencyFromTitle(i.title).agency;
+      return { ...i, year, unit };
+    });
+}
+
+/**
+ * The list's further pages, as far as the first page tells them. TRS createPageHTML in its
+ * two signatures — (count, current, 'index', 'html') numbering the 2nd page index_1, and
+ * ('div', count, current, 'xxgk_list', 'shtml', total) numbering it xxgk_list_2 — the
+ * VSB pager that counts down to 1.htm, a URL template, a Hanweb datastore's proxy.
+ */
+export function furtherPages(text: string, pageUrl: string, entry: Entry): string[] {
+  const p = entry.pagination;
+  const max = p.maxPages;
+  const urls: string[] = [];
+  const at = (rel: string) => new URL(rel, pageUrl).href;
+  if (p.type === 'trs_create_page_html') {
+    const b = /createPageHTML\(\s*'[^']*'\s*,\s*(\d+)\s*,\s*\d+\s*,\s*'([^']+)'\s*,\s*'([^']+)'/.exec(text);
+    const a = /createPageHTML\(\s*(\d+)\s*,\s*\d+\s*,\s*'([^']+)'\s*,\s*'([^']+)'/.exec(text);
+    const m = b ?? a;
+    if (m) {
+      const count = Math.min(Number(m[1]), max);
+      const base = p.indexBase ?? (b ? 1 : 0);
+      for (let i = 2; i <= count; i++) urls.push(at(`${m[2]}_${i - 2 + (base === 0 ? 1 : 2)}.${m[3]}`));
+    }
+  } else if (p.type === 'url_template' && p.template) {
+    const base = pageUrl.replace(/\/[^/]*$/, '/');
+    const stem = pageUrl.replace(/\.[a-z]+$/i, '');
+    const count = /(\d+)\s*\/\s*(\d+)/.exec(cheerio.load(text)('.page-info, .pages, .page').text())?.[2];
+    const n = Math.min(count ? Number(count) : max, max);
+    for (let i = 2; i <= n; i++) urls.push(p.template.includes('{base}') ? `${stem}${p.template.replace('{base}', '').replace('{n}', String(i))}` : new URL(p.template.replace('{n}', String(i)), base).href);
+  } else if (p.type === 'vsb') {
+    const $ = cheerio.load(text);
+    const next = $('.p_next a').attr('href');
+    const last = $('.p_last a').attr('href');
+    const top = next ? /(\d+)\.htm/.exec(next)?.[1] : null;
+    if (next && last && top) {
+      for (let n = Number(top), k = 0; n >= 1 && k < max - 1; n--, k++) urls.push(at(next.replace(/\d+\.htm/, `${n}.htm`)));
+    }
+  } else if (p.type === 'hanweb_jpage') {
+    const proxy = /<nextgroup>\s*<!\[CDATA\[\s*<a href=["']([^"']+)["']/.exec(text)?.[1];
+    const total = Number(/totalRecord\s*:\s*(\d+)/.exec(text)?.[1] ?? 0);
+    const per = Number(/perPage\s*:\s*(\d+)/.exec(text)?.[1] ?? 0);
+    const shown = datastoreRecords(text).length;
+    if (proxy && total > shown && per > 0) {
+      const pages = Math.min(Math.ceil(total / per), max);
+      for (let i = Math.floor(shown / per) + 1; i <= pages; i++) urls.push(at(proxy.replace(/([?&])page=\d+/, `$1page=${i}`)));
+    }
+  }
+  return urls;
+}
+
+/** The 下一页 link of a page, for lists paged by links only. */
+export function nextLink(text: string, pageUrl: string): string | null {
+  const $ = cheerio.load(text);
+  const a = $('a')
+    .filter((_, el) => /^(下一页|下页|后页|>|»)$/.test($(el).text().trim()))
+    .first()
+    .attr('href');
+  if (!a || /^javascript/i.test(a)) return null;
+  try {
+    return new URL(a, pageUrl).href;
+  } catch {
+    return null;
+  }
+}

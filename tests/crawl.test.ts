@@ -1,0 +1,136 @@
+// Crawling the local web of county sites into a store: every report imported once, noise
+// left alone, a second crawl a noop, a republished report a new version, a report taken off
+// its list flagged gone, obstacles classified, one request per host at a time.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigs, parseConfig } from '../scrapers/config.js';
+import { crawlSource } from '../scrapers/crawl.js';
+import { Fetcher } from '../scrapers/fetch.js';
+import type { Store } from '../server/db/client.js';
+import { agencies, crawlItems, crawlRuns, crawlSources, reportVersions, reports } from '../server/db/schema.js';
+import { StoreMemo } from '../server/store/figures.js';
+import { backends, emptyStore } from './support/store.js';
+import { hanwebCounty, trsCounty, type County } from './web/county.js';
+import { startSite, type Site } from './web/site.js';
+
+const FAST = { delayMs: 0, jitterMs: 0, backoffMs: 1, timeoutMs: 2000, retries: 1 };
+const tmp = () => mkdtempSync(join(tmpdir(), 'nianjian-crawl-'));
+
+describe('site configs', () => {
+  it('fills a site from its CMS preset and names the file and field of a mistake', () => {
+    const c = parseConfig({ id: 'henan.x', name: '某县人民政府', baseUrl: 'https://www.example.gov.cn', preset: 'trs', entries: [{ url: '/zwgk/zfxxgknb/' }] }, 'x.json');
+    expect(c.entries[0]).toMatchObject({ url: 'https://www.example.gov.cn/zwgk/zfxxgknb/', pagination: { type: 'trs_create_page_html' }, list: { title: 'a@title | a' } });
+    expect(c.verified).toBe(false);
+    const bad = (raw: object) => () => parseConfig({ id: 'henan.x', name: 'x', baseUrl: 'https://www.example.gov.cn', entries: [{ url: '/' }], ...raw }, 'x.json');
+    expect(bad({ preset: 'drupal' })).toThrow('x.json：preset：未知的 CMS 预设“drupal”');
+    expect(bad({ entries: [{ url: '/', pagination: { type: 'url_template', template: 'list.html' } }] })).toThrow('x.json：entries[0].pagination.template：须包含 {n}');
+    expect(bad({ fetch: { delayMs: -1 } })).toThrow('x.json：fetch.delayMs：必须是不小于 0 的数');
+    expect(bad({ entries: [{ url: '/', filters: { titleInclude: ['('] } }] })).toThrow('entries[0].filters.titleInclude[0]：不是有效的正则表达式');
+    expect(bad({ colour: 'red' })).toThrow(ConfigError);
+  });
+
+  it('loads the shipped Henan sources, every one valid and unverified until a live run confirms it', () => {
+    const configs = loadConfigs(new URL('../scrapers/sources/', import.meta.url).pathname);
+    expect(configs.length).toBeGreaterThanOrEqual(3);
+    expect(configs.every((c) => c.regionCode?.startsWith('41') && !c.verified)).toBe(true);
+  });
+});
+
+describe.each(backends(tmp))('crawling on $name', (backend) => {
+  let store: Store;
+  let memo: StoreMemo;
+  const sites: Array<County | Site> = [];
+  beforeAll(async () => {
+    store = await backend.open();
+    await emptyStore(store);
+    memo = new StoreMemo(store.db);
+  });
+  afterAll(async () => {
+    for (const s of sites) await ('site' in s ? s.site : s).close();
+    await store.close();
+    await backend.dispose();
+  });
+
+  it('imports every report of a TRS and a Hanweb county exactly once, and a second crawl is a noop', async () => {
+    const trs = await trsCounty([
+      { agency: '郏县人民政府', year: 2023 },
+      { agency: '郏县财政局', year: 2024 },
+      { agency: '郏县教育体育局', year: 2024 },
+      { agency: '郏县堂街镇人民政府', year: 2024 },
+      { agency: '郏县财政局', year: 2023 },
+    ]);
+    const han = await hanwebCounty([
+      { agency: '宝丰县人民政府', year: 2024 },
+      { agency: '宝丰县卫生健康委员会', year: 2024 },
+      { agency: '郏县人民政府', year: 2024, attached: 'docx' },
+      { agency: '宝丰县石桥镇人民政府', year: 2023 },
+    ]);
+    sites.push(trs, han);
+    const fetcher = new Fetcher(FAST);
+    const [a, b] = await Promise.all([crawlSource(store.db, memo, trs.config, { fetcher }), crawlSource(store.db, memo, han.config, { fetcher })]);
+    fetcher.close();
+    expect(a).toMatchObject({ status: 'ok', candidates: 5, inserted: 5, failed: 0 });
+    // 8 items on pages of 4: index.html, index_1.html; the noise items are not candidates
+    expect(a.pages).toBe(2);
+    expect(b).toMatchObject({ status: 'ok', candidates: 4, inserted: 4, failed: 0 });
+    expect(b.pages).toBe(2);
+    expect(trs.site.maxConcurrent).toBe(1);
+    expect(han.site.maxConcurrent).toBe(1);
+    // the noise was never fetched: its titles are no report's
+    expect(trs.site.requests.filter((p) => /_90\d\.html$/.test(p))).toEqual([]);
+    const names = (await store.db.select({ name: agencies.name }).from(agencies)).map((x) => x.name).sort();
+    expect(names).toEqual(['郏县人民政府', '郏县堂街镇人民政府', '郏县教育体育局', '郏县财政局', '宝丰县人民政府', '宝丰县卫生健康委员会', '宝丰县石桥镇人民政府'].sort());
+    expect(await store.db.select().from(reports)).toHaveLength(9);
+    // the Hanweb attachment came through its Referer-checked download
+    expect(han.site.requests.some((p) => p.startsWith('/module/download/downfile.jsp'))).toBe(true);
+
+    const again = await crawlSource(store.db, memo, trs.config, { fetcher: new Fetcher(FAST) });
+    expect(again).toMatchObject({ status: 'ok', inserted: 0, updated: 0, unchanged: 5, failed: 0, gone: 0 });
+    expect(await store.db.select().from(reportVersions)).toHaveLength(9);
+  });
+
+  it('makes a republished report a new version and flags a report taken off its list as gone', async () => {
+    const trs = sites[0] as County;
+    trs.republish('郏县财政局', 2024, (v) => (v['s4.review.total'] = 8));
+    trs.unlist('郏县财政局', 2023);
+    const run = await crawlSource(store.db, memo, trs.config, { fetcher: new Fetcher(FAST) });
+    expect(run).toMatchObject({ status: 'ok', updated: 1, unchanged: 3, gone: 1 });
+    const gone = await store.db.select().from(crawlItems).where(eq(crawlItems.goneRun, run.runId!));
+    expect(gone.map((g) => g.title)).toEqual(['郏县财政局2023年政府信息公开工作年度报告']);
+    // flagged, not deleted: its report and item stay
+    expect(await store.db.select().from(reports)).toHaveLength(9);
+    expect(await store.db.select().from(reportVersions)).toHaveLength(10);
+  });
+
+  it('says loudly when a site blocks, disallows, or stops listing reports', async () => {
+    const waf = await startSite({}, (_q, res) => res.writeHead(412, { 'content-type': 'text/html' }).end(`<script r='m'>$_ts=window['$_ts'];</script>`));
+    const robots = await startSite({ '/robots.txt': (_q, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /\n') });
+    sites.push(waf, robots);
+    const config = (id: string, site: Site) => parseConfig({ id, name: id, regionCode: '4104', baseUrl: site.url, preset: 'trs', fetch: { delayMs: 0, jitterMs: 0 }, entries: [{ url: '/zwgk/zfxxgknb/index.html' }] }, `${id}.json`);
+    const blocked = await crawlSource(store.db, memo, config('henan.waf', waf), { fetcher: new Fetcher(FAST) });
+    expect(blocked).toMatchObject({ status: 'blocked', errors: { 'blocked:ruishu': 1 } });
+    const refused = await crawlSource(store.db, memo, config('henan.robots', robots), { fetcher: new Fetcher(FAST) });
+    expect(refused).toMatchObject({ status: 'failed', errors: { robots: 1 } });
+    expect(refused.notes[0]).toContain('robots.txt 不允许抓取');
+
+    // the Hanweb county empties its column: the source drifted, the run is no success
+    const han = sites[1] as County;
+    for (const r of [...han.reports]) han.unlist(r.agency, r.year);
+    const drifted = await crawlSource(store.db, memo, han.config, { fetcher: new Fetcher(FAST) });
+    expect(drifted).toMatchObject({ status: 'drifted', candidates: 0, gone: 4 });
+    const [source] = await store.db.select().from(crawlSources).where(eq(crawlSources.id, han.config.id));
+    expect(source).toMatchObject({ health: 'drifted', runningSince: null });
+    const runs = await store.db.select().from(crawlRuns).where(eq(crawlRuns.sourceId, han.config.id));
+    expect(runs.map((r) => r.status)).toEqual(['ok', 'drifted']);
+  });
+
+  it('never runs two crawls of one source at once', async () => {
+    const trs = sites[0] as County;
+    const both = await Promise.allSettled([crawlSource(store.db, memo, trs.config, { fetcher: new Fetcher(FAST) }), crawlSource(store.db, memo, trs.config, { fetcher: new Fetcher(FAST) })]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toContain('正在由');
+  });
+});

@@ -1,0 +1,176 @@
+// A small local web of Henan county sites, one per CMS family so far (TRS, Hanweb), with
+// their governments', departments' and townships' reports (seed 003's figures rendered as
+// pages, or only attached), noise items, GBK pages served without a charset, an
+// attachment that needs its Referer, and switchable obstacles for the crawler tests.
+import { readFileSync } from 'node:fs';
+import { parseConfig, type SiteConfig } from '../../scrapers/config.js';
+import { baseModel } from '../support/model.js';
+import { renderHtml } from '../support/render.js';
+import { gbk } from './gbk.js';
+import { startSite, type Handler, type Site } from './site.js';
+
+export interface Published {
+  agency: string;
+  year: number;
+  /** figures changed from seed 003's for this report */
+  change?: (values: Record<string, number>) => void;
+  /** served only as an attachment of a "详见附件" page */
+  attached?: 'pdf' | 'docx';
+}
+
+export interface County {
+  site: Site;
+  config: SiteConfig;
+  reports: Published[];
+  /** takes a report off the list (it stays on the server) */
+  unlist(agency: string, year: number): void;
+  republish(agency: string, year: number, change: (values: Record<string, number>) => void): void;
+}
+
+const fixture = (f: string) => readFileSync(new URL(`../fixtures/documents/${f}`, import.meta.url));
+
+function page(r: Published): string {
+  const m = baseModel();
+  m.title = `${r.agency}${r.year}年政府信息公开工作年度报告`;
+  r.change?.(m.values);
+  return renderHtml(m);
+}
+
+const NOISE = ['郏县政府信息公开指南', '关于印发2024年郏县政务公开工作要点的通知', '郏县政府信息公开制度'];
+
+/** TRS: table list paged by createPageHTML (index_1.html …), t-dated detail pages, P0 attachments, GBK on some pages. */
+export async function trsCounty(reports: Published[], perPage = 4): Promise<County> {
+  const listed = new Set(reports.map((_, i) => i));
+  const items = () => [
+    ...reports.map((r, i) => ({ i, title: `${r.agency}${r.year}年政府信息公开工作年度报告`, href: `./${r.year + 1}01/t${r.year + 1}0120_${1000 + i}.html`, date: `${r.year + 1}-01-20` })).filter((x) => listed.has(x.i)),
+    ...NOISE.map((t, k) => ({ i: -1, title: t, href: `./202403/t20240301_${900 + k}.html`, date: '2024-03-01' })),
+  ];
+  const listPage = (n: number): Buffer => {
+    const all = items();
+    const pages = Math.max(1, Math.ceil(all.length / perPage));
+    const rows = all
+      .slice(n * perPage, (n + 1) * perPage)
+      .map((x) => `<tr><td><a href="${x.href}" title="${x.title}" target="_blank">${x.title.slice(0, 18)}…</a></td><td>${x.date}</td></tr>`)
+      .join('\n');
+    // older TRS templates serve GB2312 bytes and no charset
+    return gbk(`<html><head><title>政府信息公开年报_郏县人民政府</title></head><body><div class="nav">首页 &gt; 政务公开 &gt; 政府信息公开年报</div>
+<table class="gl_list">${rows}</table><div id="page_div"></div><script>createPageHTML(${pages}, ${n}, 'index', 'html');</script></body></html>`);
+  };
+  const routes: Record<string, Handler> = {
+    '/robots.txt': (_q, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /admin/\n'),
+  };
+  let site: Site;
+  const fallback: Handler = (req, res) => {
+    const path = req.url ?? '/';
+    const list = /^\/zwgk\/zfxxgknb\/index(?:_(\d+))?\.html$/.exec(path);
+    if (list) {
+      const n = list[1] ? Number(list[1]) : 0;
+      return res.writeHead(200, { 'content-type': 'text/html' }).end(listPage(n));
+    }
+    const detail = /^\/zwgk\/zfxxgknb\/\d{6}\/t\d{8}_(\d+)\.html$/.exec(path);
+    if (detail) {
+      const id = Number(detail[1]);
+      if (id >= 900 && id < 1000) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body><div class="TRS_Editor"><p>${NOISE[id - 900]}</p><p>各单位：现印发……</p></div></body></html>`);
+      const r = reports[id - 1000];
+      if (!r) return res.writeHead(404).end();
+      if (r.attached) {
+        const file = `./P0${r.year + 1}0120${id}.${r.attached}`;
+        return res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(`<html><head><meta name="ArticleTitle" content="${r.agency}${r.year}年政府信息公开工作年度报告"></head><body><div class="TRS_Editor"><p>详见附件。</p></div><p class="insertfileTag"><a appendix="true" href="${file}" title="${r.agency}${r.year}年政府信息公开工作年度报告.${r.attached}">附件1</a></p></body></html>`);
+      }
+      return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r));
+    }
+    const attachment = /^\/zwgk\/zfxxgknb\/\d{6}\/P0\d{8}(\d+)\.(pdf|docx)$/.exec(path);
+    if (attachment) {
+      const r = reports[Number(attachment[1]) - 1000];
+      const type = attachment[2] === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
+      return r ? res.writeHead(200, { 'content-type': type }).end(fixture(`003.${attachment[2]}`)) : res.writeHead(404).end();
+    }
+    res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>404</body></html>');
+  };
+  site = await startSite(routes, fallback);
+  const config = parseConfig(
+    {
+      id: 'henan.pingdingshan.jiaxian',
+      name: '郏县人民政府',
+      regionCode: '410425',
+      baseUrl: site.url,
+      preset: 'trs',
+      fetch: { delayMs: 0, jitterMs: 0 },
+      entries: [{ id: 'nb', url: '/zwgk/zfxxgknb/index.html' }],
+    },
+    'jiaxian.json',
+  );
+  return {
+    site,
+    config,
+    reports,
+    unlist: (agency, year) => listed.delete(reports.findIndex((r) => r.agency === agency && r.year === year)),
+    republish: (agency, year, change) => {
+      const r = reports.find((x) => x.agency === agency && x.year === year)!;
+      r.change = change;
+    },
+  };
+}
+
+/** Hanweb: the first records in a CDATA datastore, the rest from dataproxy.jsp; downfile.jsp attachments that need the Referer. */
+export async function hanwebCounty(reports: Published[], perPage = 3): Promise<County> {
+  const listed = new Set(reports.map((_, i) => i));
+  const record = (r: Published, i: number) =>
+    `<record><![CDATA[<li><a href='/art/${r.year + 1}/1/25/art_1234_${5000 + i}.html' title='${r.agency}${r.year}年政府信息公开工作年度报告' target="_blank">${r.agency}${r.year}年政府信息公开工作…</a><span>${r.year + 1}-01-25</span></li>]]></record>`;
+  const records = () => reports.map((r, i) => (listed.has(i) ? record(r, i) : '')).filter(Boolean);
+  const fallback: Handler = (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname === '/col/col1234/index.html') {
+      const all = records();
+      return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><head><title>政府信息公开年报 宝丰县人民政府</title></head><body>
+<div id="212860"><script type="text/xml"><datastore>
+<nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&appid=1&webid=1&path=/&columnid=1234&unitid=212860&permissiontype=0"></a>]]></nextgroup>
+<recordset>${all.slice(0, perPage).join('\n')}</recordset></datastore></script></div>
+<script>$('#212860').jpage({dataStore:dataStore, proxyUrl:'/module/web/jpage/dataproxy.jsp', perPage:${perPage}, totalRecord:${all.length}, ajaxParam:{}})</script>
+<!-- Produced By 大汉网络 大汉版通发布系统 --></body></html>`);
+    }
+    if (url.pathname === '/module/web/jpage/dataproxy.jsp') {
+      const n = Number(url.searchParams.get('page') ?? 1);
+      const all = records();
+      return res
+        .writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
+        .end(`<datastore><totalrecord>${all.length}</totalrecord><totalpage>${Math.ceil(all.length / perPage)}</totalpage><recordset>${all.slice((n - 1) * perPage, n * perPage).join('')}</recordset></datastore>`);
+    }
+    const art = /^\/art\/\d{4}\/1\/25\/art_1234_(\d+)\.html$/.exec(url.pathname);
+    if (art) {
+      const i = Number(art[1]) - 5000;
+      const r = reports[i];
+      if (!r) return res.writeHead(404).end();
+      const body = r.attached
+        ? `<p>详见附件。</p><p>附件：<a href="/module/download/downfile.jsp?classid=0&filename=${i}abcdef.${r.attached}&showname=${encodeURIComponent(`${r.agency}${r.year}年报.${r.attached}`)}">${r.agency}${r.year}年报.${r.attached}</a></p>`
+        : page(r).replace(/^[\s\S]*<div class="TRS_Editor">|<\/div><\/div>\s*<div class="footer">[\s\S]*$/g, '');
+      return res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(`<html><head><title>${r.agency}${r.year}年政府信息公开工作年度报告 宝丰县人民政府</title><meta name="ArticleTitle" content="${r.agency}${r.year}年政府信息公开工作年度报告"><meta name="PubDate" content="${r.year + 1}-01-25 10:31"></head><body><div id="zoom"><!--ZJEG_RSS.content.begin--><meta name="ContentStart">${body}<meta name="ContentEnd"><!--ZJEG_RSS.content.end--></div></body></html>`);
+    }
+    if (url.pathname === '/module/download/downfile.jsp') {
+      // Hanweb refuses a download that does not come from its article page
+      if (!/\/art\//.test(req.headers.referer ?? '')) return res.writeHead(403, { 'content-type': 'text/html; charset=utf-8' }).end('<p>请从文章页面下载</p>');
+      const name = url.searchParams.get('filename') ?? '';
+      const ext = name.endsWith('.pdf') ? 'pdf' : 'docx';
+      return res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(fixture(`003.${ext}`));
+    }
+    res.writeHead(404).end();
+  };
+  const site = await startSite({}, fallback);
+  const config = parseConfig(
+    { id: 'henan.pingdingshan.baofeng', name: '宝丰县人民政府', regionCode: '410421', baseUrl: site.url, preset: 'hanweb', fetch: { delayMs: 0, jitterMs: 0 }, entries: [{ id: 'nb', url: '/col/col1234/index.html' }] },
+    'baofeng.json',
+  );
+  return {
+    site,
+    config,
+    reports,
+    unlist: (agency, year) => listed.delete(reports.findIndex((r) => r.agency === agency && r.year === year)),
+    republish: (agency, year, change) => {
+      reports.find((x) => x.agency === agency && x.year === year)!.change = change;
+    },
+  };
+}
