@@ -36,6 +36,20 @@ function page(r: Published): string {
   return renderHtml(m);
 }
 
+/** The site with the hands a test changes it by: what its lists show, what a report says. */
+function county(site: Site, config: SiteConfig, reports: Published[], listed: Set<number>): County {
+  const at = (agency: string, year: number) => reports.findIndex((r) => r.agency === agency && r.year === year);
+  return {
+    site,
+    config,
+    reports,
+    unlist: (agency, year) => listed.delete(at(agency, year)),
+    republish: (agency, year, change) => {
+      reports[at(agency, year)]!.change = change;
+    },
+  };
+}
+
 const NOISE = ['郏县政府信息公开指南', '关于印发2024年郏县政务公开工作要点的通知', '郏县政府信息公开制度'];
 
 /** TRS: table list paged by createPageHTML (index_1.html …), t-dated detail pages, P0 attachments, GBK on some pages. */
@@ -59,7 +73,6 @@ export async function trsCounty(reports: Published[], perPage = 4): Promise<Coun
   const routes: Record<string, Handler> = {
     '/robots.txt': (_q, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /admin/\n'),
   };
-  let site: Site;
   const fallback: Handler = (req, res) => {
     const path = req.url ?? '/';
     const list = /^\/zwgk\/zfxxgknb\/index(?:_(\d+))?\.html$/.exec(path);
@@ -89,7 +102,7 @@ export async function trsCounty(reports: Published[], perPage = 4): Promise<Coun
     }
     res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>404</body></html>');
   };
-  site = await startSite(routes, fallback);
+  const site = await startSite(routes, fallback);
   const config = parseConfig(
     {
       id: 'henan.pingdingshan.jiaxian',
@@ -102,16 +115,7 @@ export async function trsCounty(reports: Published[], perPage = 4): Promise<Coun
     },
     'jiaxian.json',
   );
-  return {
-    site,
-    config,
-    reports,
-    unlist: (agency, year) => listed.delete(reports.findIndex((r) => r.agency === agency && r.year === year)),
-    republish: (agency, year, change) => {
-      const r = reports.find((x) => x.agency === agency && x.year === year)!;
-      r.change = change;
-    },
-  };
+  return county(site, config, reports, listed);
 }
 
 /** Hanweb: the first records in a CDATA datastore, the rest from dataproxy.jsp; downfile.jsp attachments that need the Referer. */
@@ -164,13 +168,5 @@ export async function hanwebCounty(reports: Published[], perPage = 3): Promise<C
     { id: 'henan.pingdingshan.baofeng', name: '宝丰县人民政府', regionCode: '410421', baseUrl: site.url, preset: 'hanweb', fetch: { delayMs: 0, jitterMs: 0 }, entries: [{ id: 'nb', url: '/col/col1234/index.html' }] },
     'baofeng.json',
   );
-  return {
-    site,
-    config,
-    reports,
-    unlist: (agency, year) => listed.delete(reports.findIndex((r) => r.agency === agency && r.year === year)),
-    republish: (agency, year, change) => {
-      reports.find((x) => x.agency === agency && x.year === year)!.change = change;
-    },
-  };
+  return county(site, config, reports, listed);
 }
