@@ -1,6 +1,7 @@
 // `nianjian` command line. One subcommand per capability; each returns its exit code.
 import { StoreLockedError } from '../server/db/client.js';
 import { UsageError } from './args.js';
+import { crawlCommand } from './crawl.js';
 import { parseCommand } from './parse.js';
 import { dbCommand, importCommand, reparseCommand } from './store-commands.js';
 import { userCommand } from './user.js';
@@ -8,11 +9,13 @@ import { userCommand } from './user.js';
 const USAGE = `用法：nianjian <命令> [参数]
 
 命令：
-  parse FILE... [--json]   解析年度报告（文本、Markdown、HTML），输出摘要或 JSON
+  parse FILE... [--json]   解析年度报告（文本、HTML、PDF、Word、OFD、图片），输出摘要或 JSON
   import PATH... [--agency 名称] [--year 年度] [--published 日期]
                            导入文件或文件夹到数据库（同一文件重复导入不产生变化）
   reparse [--all] [--force]
                            用当前解析器重新读取已存文档，列出数值和问题的变化
+  crawl [--source 站点] [--year 年度] [--since 年度] [--dry-run]
+                           抓取 scrapers/sources/ 中配置的站点（--dry-run 只列出找到的报告，不存储）
   db migrate               创建或升级数据库结构
   user add 用户名 --role viewer|reviewer|admin [--region 代码]
                            新建账号（密码从标准输入读取），用于创建第一个管理员
@@ -42,6 +45,8 @@ async function dispatch(command: string | undefined, rest: string[]): Promise<nu
       return reparseCommand(rest);
     case 'db':
       return dbCommand(rest);
+    case 'crawl':
+      return crawlCommand(rest);
     case 'user':
       return userCommand(rest);
     case undefined:

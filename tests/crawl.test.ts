@@ -1,9 +1,11 @@
 // Crawling the local web of county sites into a store: every report imported once, noise
 // left alone, a second crawl a noop, a republished report a new version, a report taken off
 // its list flagged gone, obstacles classified, one request per host at a time.
-import { mkdtempSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigs, parseConfig } from '../scrapers/config.js';
@@ -37,6 +39,41 @@ describe('site configs', () => {
     expect(configs.length).toBeGreaterThanOrEqual(3);
     expect(configs.every((c) => c.regionCode?.startsWith('41') && !c.verified)).toBe(true);
   });
+});
+
+/** The command line, run without blocking this process (the sites it crawls live here). */
+function nianjian(args: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  const bin = fileURLToPath(new URL('../bin/nianjian.mjs', import.meta.url));
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
+    let out = '';
+    let err = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.stderr.on('data', (d) => (err += d));
+    p.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+  });
+}
+
+describe('nianjian crawl', () => {
+  it('lists what it would fetch with --dry-run, storing nothing, then crawls and stores', async () => {
+    const trs = await trsCounty([{ agency: '郏县卫生健康委员会', year: 2024 }, { agency: '郏县卫生健康委员会', year: 2023 }]);
+    try {
+      const dir = tmp();
+      writeFileSync(join(dir, 'jiaxian.json'), JSON.stringify({ id: 'henan.test.jiaxian', name: '郏县人民政府', regionCode: '410425', baseUrl: trs.site.url, preset: 'trs', fetch: { delayMs: 0, jitterMs: 0 }, entries: [{ url: '/zwgk/zfxxgknb/index.html' }] }));
+      const env = { NIANJIAN_SOURCES: dir, NIANJIAN_DATA_DIR: tmp() };
+      const dry = await nianjian(['crawl', '--dry-run', '--year', '2024'], env);
+      expect(dry.code).toBe(0);
+      expect(dry.out).toContain('henan.test.jiaxian（郏县人民政府）：正常，列表 2 页，候选 1，未存储（--dry-run）');
+      expect(dry.out).toContain('2024 郏县卫生健康委员会2024年政府信息公开工作年度报告');
+      expect(trs.site.requests.filter((p) => /t\d{8}_\d+\.html/.test(p))).toEqual([]);
+      const real = await nianjian(['crawl', '--source', 'henan.test.jiaxian'], env);
+      expect(real.out).toContain('inserted 2, updated 0, noop 0, failed 0, gone 0');
+      expect(real.code).toBe(0);
+      expect((await nianjian(['crawl', '--since', '20x'], env)).err).toContain('--since 应为年份');
+    } finally {
+      await trs.site.close();
+    }
+  }, 60_000);
 });
 
 describe.each(backends(tmp))('crawling on $name', (backend) => {
