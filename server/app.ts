@@ -17,6 +17,7 @@ import { findingRoutes } from './api/findings.js';
 import { leagueRoutes } from './api/league.js';
 import { reportRoutes } from './api/reports.js';
 import { ruleRoutes } from './api/rules.js';
+import { crawlRoutes } from './api/crawl.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -70,7 +71,7 @@ export async function buildApp(store: Store, opts: { logger?: boolean } = {}): P
     ok: true,
     store: store.kind,
   }));
-  for (const routes of [authRoutes, leagueRoutes, coverageRoutes, agencyRoutes, reportRoutes, ruleRoutes, findingRoutes, exportRoutes]) {
+  for (const routes of [authRoutes, leagueRoutes, coverageRoutes, agencyRoutes, reportRoutes, ruleRoutes, findingRoutes, exportRoutes, crawlRoutes]) {
     await app.register(routes, { prefix: '/api' });
   }
   return app;

@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigs, parseConfig } from '../scrapers/config.js';
+import { buildApp } from '../server/app.js';
+import { createAccount } from '../server/auth/accounts.js';
 import { crawlSource } from '../scrapers/crawl.js';
 import { Fetcher } from '../scrapers/fetch.js';
 import type { Store } from '../server/db/client.js';
@@ -169,5 +171,34 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
     const both = await Promise.allSettled([crawlSource(store.db, memo, trs.config, { fetcher: new Fetcher(FAST) }), crawlSource(store.db, memo, trs.config, { fetcher: new Fetcher(FAST) })]);
     expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toContain('正在由');
+  });
+
+  it('serves the crawl state: sources with health and last run, a source’s runs, inside the account’s region', async () => {
+    await createAccount(store.db, { username: 'crawlview', password: '一个足够长的测试密码', role: 'viewer', regionCode: null, actor: 'test' });
+    await createAccount(store.db, { username: 'luoyang', password: '一个足够长的测试密码', role: 'reviewer', regionCode: '4103', actor: 'test' });
+    const app = await buildApp(store);
+    try {
+      const cookie = async (username: string) => {
+        const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username, password: '一个足够长的测试密码' } });
+        return `nj_session=${r.cookies.find((c) => c.name === 'nj_session')!.value}`;
+      };
+      const viewer = await cookie('crawlview');
+      expect((await app.inject({ method: 'GET', url: '/api/crawl/sources' })).statusCode).toBe(401);
+      const sources = (await app.inject({ method: 'GET', url: '/api/crawl/sources', headers: { cookie: viewer } })).json();
+      const by = Object.fromEntries(sources.map((x: { id: string }) => [x.id, x]));
+      expect(by['henan.pingdingshan.jiaxian']).toMatchObject({ name: '郏县人民政府', health: 'ok', verified: false, running: false, items: 4, gone: 1, lastRun: { status: 'ok' } });
+      expect(by['henan.pingdingshan.baofeng']).toMatchObject({ health: 'drifted', lastRun: { status: 'drifted', candidates: 0, gone: 4 } });
+      expect(by['henan.waf']).toMatchObject({ health: 'blocked', lastRun: { errors: { 'blocked:ruishu': 1 } } });
+      expect(by['henan.robots']).toMatchObject({ health: 'failing' });
+      const runs = (await app.inject({ method: 'GET', url: '/api/crawl/sources/henan.pingdingshan.baofeng/runs', headers: { cookie: viewer } })).json();
+      expect(runs.runs.map((r: { status: string }) => r.status)).toEqual(['drifted', 'ok']);
+      expect(runs.runs[0].notes).toContain('列表以前有年度报告，这次一个也没有：栏目可能改版或迁移');
+      const luoyang = await cookie('luoyang');
+      expect((await app.inject({ method: 'GET', url: '/api/crawl/sources', headers: { cookie: luoyang } })).json()).toEqual([]);
+      expect((await app.inject({ method: 'GET', url: '/api/crawl/sources/henan.pingdingshan.baofeng/runs', headers: { cookie: luoyang } })).statusCode).toBe(403);
+      expect((await app.inject({ method: 'GET', url: '/api/crawl/sources/no.such/runs', headers: { cookie: viewer } })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+    }
   });
 });

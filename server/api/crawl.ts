@@ -1,0 +1,84 @@
+// Crawl state for the 抓取 page: every source with its health and last run, and one
+// source's recent runs with what each saw (pages, candidates, stored, gone, errors by kind).
+import type { FastifyPluginAsync } from 'fastify';
+import { desc, eq, like, sql } from 'drizzle-orm';
+import { crawlItems, crawlRuns, crawlSources } from '../db/schema.js';
+import { assertInRegion, notFound, regionOf } from './http.js';
+
+const RUN_FIELDS = {
+  id: crawlRuns.id,
+  startedAt: crawlRuns.startedAt,
+  finishedAt: crawlRuns.finishedAt,
+  status: crawlRuns.status,
+  pages: crawlRuns.pages,
+  candidates: crawlRuns.candidates,
+  inserted: crawlRuns.inserted,
+  updated: crawlRuns.updated,
+  unchanged: crawlRuns.unchanged,
+  failed: crawlRuns.failed,
+  gone: crawlRuns.gone,
+  errors: crawlRuns.errors,
+  notes: crawlRuns.notes,
+};
+
+export const crawlRoutes: FastifyPluginAsync = async (app) => {
+  const db = app.store.db;
+
+  app.get(
+    '/crawl/sources',
+    {
+      schema: {
+        tags: ['抓取'],
+        summary: '抓取站点及其状态（正常、无报告、疑似改版、被拦截、失败）和最近一次抓取',
+        querystring: { type: 'object', additionalProperties: false, properties: { region: { type: 'string', pattern: '^[0-9]{2,6}$' } } },
+      },
+    },
+    async (req) => {
+      const region = regionOf(req, (req.query as { region?: string }).region);
+      const rows = await db
+        .select({
+          id: crawlSources.id,
+          name: crawlSources.name,
+          regionCode: crawlSources.regionCode,
+          preset: crawlSources.preset,
+          baseUrl: crawlSources.baseUrl,
+          verified: crawlSources.verified,
+          health: crawlSources.health,
+          running: sql<boolean>`${crawlSources.runningSince} is not null`,
+          items: sql<number>`(select count(*)::int from ${crawlItems} i where i.source_id = ${crawlSources.id} and i.gone_run is null)`,
+          gone: sql<number>`(select count(*)::int from ${crawlItems} i where i.source_id = ${crawlSources.id} and i.gone_run is not null)`,
+          lastRun: RUN_FIELDS,
+        })
+        .from(crawlSources)
+        .leftJoin(crawlRuns, eq(crawlRuns.id, crawlSources.lastRunId))
+        .where(like(sql`coalesce(${crawlSources.regionCode}, '')`, `${region}%`))
+        .orderBy(crawlSources.regionCode, crawlSources.id);
+      return rows.map((r) => ({ ...r, lastRun: r.lastRun?.id == null ? null : r.lastRun }));
+    },
+  );
+
+  app.get(
+    '/crawl/sources/:id/runs',
+    {
+      schema: {
+        tags: ['抓取'],
+        summary: '一个站点最近的抓取记录',
+        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,100}$' } } },
+        querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 } } },
+      },
+    },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const [source] = await db.select().from(crawlSources).where(eq(crawlSources.id, id));
+      if (!source) throw notFound('抓取站点');
+      assertInRegion(req, source.regionCode);
+      const runs = await db
+        .select(RUN_FIELDS)
+        .from(crawlRuns)
+        .where(eq(crawlRuns.sourceId, id))
+        .orderBy(desc(crawlRuns.id))
+        .limit((req.query as { limit: number }).limit);
+      return { source: { id: source.id, name: source.name, health: source.health, verified: source.verified }, runs };
+    },
+  );
+};
