@@ -12,6 +12,7 @@ import { ConfigError, loadConfigs, parseConfig } from '../scrapers/config.js';
 import { buildApp } from '../server/app.js';
 import { createAccount } from '../server/auth/accounts.js';
 import { crawlSource } from '../scrapers/crawl.js';
+import { candidates, furtherPages, readList } from '../scrapers/list.js';
 import { Fetcher } from '../scrapers/fetch.js';
 import type { Store } from '../server/db/client.js';
 import { agencies, crawlItems, crawlRuns, crawlSources, reportVersions, reports } from '../server/db/schema.js';
@@ -200,5 +201,50 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('list pages of each CMS family', () => {
+  const entry = (preset: string, extra: object = {}) =>
+    parseConfig({ id: 'henan.x', name: 'x', baseUrl: 'https://www.example.gov.cn', preset, entries: [{ url: '/zwgk/nb/index.html', ...extra }] }, 'x.json').entries[0]!;
+  const at = 'https://www.example.gov.cn/zwgk/nb/index.html';
+
+  it('numbers TRS pages in both createPageHTML signatures', () => {
+    expect(furtherPages(`<script>createPageHTML(3, 0, 'index', 'html');</script>`, at, entry('trs'))).toEqual([
+      'https://www.example.gov.cn/zwgk/nb/index_1.html',
+      'https://www.example.gov.cn/zwgk/nb/index_2.html',
+    ]);
+    expect(furtherPages(`<script>createPageHTML('page_div',3, 1,'xxgk_list','shtml',41);</script>`, at, entry('trs'))).toEqual([
+      'https://www.example.gov.cn/zwgk/nb/xxgk_list_2.shtml',
+      'https://www.example.gov.cn/zwgk/nb/xxgk_list_3.shtml',
+    ]);
+  });
+
+  it('counts VSB pages down to 1.htm, and fills a template up to the printed page count', () => {
+    const vsb = `<span class="p_pages"><span class="p_next p_fun"><a href="nb/3.htm">下页</a></span><span class="p_last p_fun"><a href="nb/1.htm">尾页</a></span></span>`;
+    expect(furtherPages(vsb, 'https://www.example.gov.cn/xxgk/nb.htm', entry('vsb'))).toEqual(['3', '2', '1'].map((n) => `https://www.example.gov.cn/xxgk/nb/${n}.htm`));
+    const pds = `<div class="page-info">1/3</div>`;
+    expect(furtherPages(pds, 'https://www.example.gov.cn/channels/20091.html', entry('pds'))).toEqual([
+      'https://www.example.gov.cn/channels/20091_2.html',
+      'https://www.example.gov.cn/channels/20091_3.html',
+    ]);
+  });
+
+  it('reads the Hanweb datastore and asks its proxy for the records it does not hold', () => {
+    const page = `<script type="text/xml"><datastore><nextgroup><![CDATA[<a href="/module/web/jpage/dataproxy.jsp?page=1&columnid=9&unitid=7"></a>]]></nextgroup><recordset>
+<record><![CDATA[<li><a href='/art/2025/1/20/art_9_1.html' title='宝丰县财政局2024年政府信息公开工作年度报告'>宝丰县财政局2024年政府…</a><span>2025-01-20</span></li>]]></record>
+<record><![CDATA[<li><a href='/art/2025/1/21/art_9_2.html' title='宝丰县政府信息公开指南'>宝丰县政府信息公开指南</a><span>2025-01-21</span></li>]]></record>
+</recordset></datastore></script><script>$('#7').jpage({perPage:2, totalRecord:5})</script>`;
+    const e = entry('hanweb');
+    const items = readList(page, 'https://www.example.gov.cn/col/col9/index.html', e.list);
+    expect(items).toEqual([
+      { title: '宝丰县财政局2024年政府信息公开工作年度报告', url: 'https://www.example.gov.cn/art/2025/1/20/art_9_1.html', date: '2025-01-20' },
+      { title: '宝丰县政府信息公开指南', url: 'https://www.example.gov.cn/art/2025/1/21/art_9_2.html', date: '2025-01-21' },
+    ]);
+    expect(candidates(items, e)).toEqual([{ ...items[0], year: 2024, unit: '宝丰县财政局' }]);
+    expect(furtherPages(page, 'https://www.example.gov.cn/col/col9/index.html', e)).toEqual([
+      'https://www.example.gov.cn/module/web/jpage/dataproxy.jsp?page=2&columnid=9&unitid=7',
+      'https://www.example.gov.cn/module/web/jpage/dataproxy.jsp?page=3&columnid=9&unitid=7',
+    ]);
   });
 });
