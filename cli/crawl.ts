@@ -1,12 +1,11 @@
 // `nianjian crawl [--source ID] [--year Y] [--since Y] [--dry-run]`: crawl the configured
 // sites (scrapers/sources/, or NIANJIAN_SOURCES) by hand, one summary line per source.
-import { loadConfigs } from '../scrapers/config.js';
+import { loadConfigs, SOURCES_DIR } from '../scrapers/config.js';
 import { crawlSource, type CrawlSummary } from '../scrapers/crawl.js';
 import { openDb } from '../server/db/client.js';
 import { StoreMemo } from '../server/store/figures.js';
 import { parseArgs, UsageError } from './args.js';
 
-export const SOURCES_DIR = process.env.NIANJIAN_SOURCES ?? new URL('../scrapers/sources/', import.meta.url).pathname;
 
 const STATUS: Record<CrawlSummary['status'], string> = { ok: '正常', empty: '无报告', drifted: '栏目疑似改版', blocked: '被拦截', failed: '失败' };
 

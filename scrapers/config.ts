@@ -74,6 +74,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** Where the site configs live: scrapers/sources/, or NIANJIAN_SOURCES. */
+export const SOURCES_DIR = process.env.NIANJIAN_SOURCES ?? new URL('./sources/', import.meta.url).pathname;
+
 export const DEFAULT_SCHEDULE = ['0 3 * 1-4 *', '0 3 * 5-12 1'];
 const TITLE_INCLUDE = ['(政府|政务)信息公开', '年度报告|年报|工作报告'];
 const TITLE_EXCLUDE = ['指南', '要点', '通知', '制度', '目录', '规定', '办法', '清单'];

@@ -3,6 +3,8 @@
 import cron from 'node-cron';
 import { buildApp } from './app.js';
 import { openDb } from './db/client.js';
+import { loadConfigs, SOURCES_DIR } from '../scrapers/config.js';
+import { scheduleCrawls } from './schedule.js';
 import { checkMissing } from './store/reports.js';
 
 const PORT = Number(process.env.PORT ?? 3000);
@@ -17,8 +19,13 @@ const missing = cron.schedule('30 2 * * *', async () => {
   app.log.info({ raised }, 'PUB.MISSING checked');
 }, { name: 'pub-missing', timezone: 'Asia/Shanghai', noOverlap: true });
 
+// Every configured site crawled on its schedule; a broken config stops the start, loudly.
+const crawls = scheduleCrawls(store.db, loadConfigs(SOURCES_DIR), (s) => app.log.info(s, 'crawl'));
+app.log.info({ sources: new Set(crawls.tasks.map((t) => t.source)).size }, 'crawl schedule');
+
 const stop = async () => {
   await missing.stop();
+  await crawls.stop();
   await app.close();
   await store.close();
   process.exit(0);

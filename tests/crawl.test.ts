@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigs, parseConfig } from '../scrapers/config.js';
 import { buildApp } from '../server/app.js';
 import { createAccount } from '../server/auth/accounts.js';
+import { scheduleCrawls } from '../server/schedule.js';
 import { crawlSource } from '../scrapers/crawl.js';
 import { candidates, furtherPages, readList } from '../scrapers/list.js';
 import { Fetcher } from '../scrapers/fetch.js';
@@ -172,6 +173,19 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
     const both = await Promise.allSettled([crawlSource(store.db, memo, trs.config, { fetcher: new Fetcher(FAST) }), crawlSource(store.db, memo, trs.config, { fetcher: new Fetcher(FAST) })]);
     expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toContain('正在由');
+  });
+
+  it('runs each site on its schedule (daily in January–April, weekly otherwise)', async () => {
+    const trs = sites[0] as County;
+    const seen: Array<{ status?: string; source?: string }> = [];
+    const schedule = scheduleCrawls(store.db, [trs.config], (s) => seen.push(s as { status?: string }));
+    try {
+      expect(schedule.tasks.map((t) => t.expression)).toEqual(['0 3 * 1-4 *', '0 3 * 5-12 1']);
+      await schedule.tasks[0]!.task.execute();
+      expect(seen).toMatchObject([{ sourceId: 'henan.pingdingshan.jiaxian', status: 'ok', inserted: 0 }]);
+    } finally {
+      await schedule.stop();
+    }
   });
 
   it('serves the crawl state: sources with health and last run, a source’s runs, inside the account’s region', async () => {
