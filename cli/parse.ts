@@ -2,19 +2,24 @@
 // form (text, HTML, PDF, Word, images); a saved page that only links to its attachment is
 // read from the attachment saved beside it.
 import { readFileSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { analyseDocument } from '../checks/index.js';
 import { MAX_BYTES, UnreadableDocumentError } from '../parser/index.js';
 import type { ParsedReport } from '../parser/types.js';
 import { mediaTypeOf } from './media.js';
 import { summary } from './summary.js';
 
-/** A saved page's attachments and pictures, from beside it on disk; the CLI never goes online. */
+/**
+ * A saved page's attachments and pictures, from its own folder on disk: only relative
+ * links, and never outside that folder. The CLI never goes online.
+ */
 function besideFile(path: string): (url: string) => Promise<Uint8Array | null> {
+  const folder = dirname(resolve(path));
   return async (url) => {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(url) && !url.startsWith('file:')) return null;
-    const file = url.startsWith('file:') ? fileURLToPath(url) : resolve(dirname(path), decodeURIComponent(url.split(/[?#]/)[0]!));
+    if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith('/')) return null;
+    const file = resolve(folder, decodeURIComponent(url.split(/[?#]/)[0]!));
+    const rel = relative(folder, file);
+    if (rel.startsWith('..') || isAbsolute(rel)) return null;
     try {
       return statSync(file).size <= MAX_BYTES ? readFileSync(file) : null;
     } catch {

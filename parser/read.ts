@@ -33,7 +33,9 @@ function oleHas(bytes: Uint8Array, name: string): boolean {
 export function sniff(bytes: Uint8Array): { form: Form; mediaType?: string } {
   // a PDF may carry junk before its header (some CMSes prepend a BOM or whitespace)
   const head = Buffer.from(bytes.subarray(0, 1024)).toString('latin1');
-  if (head.includes('%PDF-')) return { form: 'pdf', mediaType: MEDIA.pdf };
+  const at = head.indexOf('%PDF-');
+  // junk before the header, but not a page that merely mentions it
+  if (at >= 0 && !head.slice(0, at).includes('<')) return { form: 'pdf', mediaType: MEDIA.pdf };
   if (has(bytes, [0x50, 0x4b, 0x03, 0x04])) {
     let names: string[];
     try {
@@ -107,7 +109,7 @@ async function extract(input: DocumentInput, opts: ReadOptions): Promise<Extract
     case 'ole':
       throw new UnreadableDocumentError('unsupported_form', '这是 OLE 复合文档，但不是 Word 文档（可能是旧版 WPS、Excel 或 PowerPoint 文件），请另存为 DOCX 或 PDF');
     case 'ofd':
-      return { ...ofdToLines(bytes), mediaType: mediaType! };
+      return { ...ofdToLines(bytes, deadline), mediaType: mediaType! };
     case 'zip':
       readZip(bytes); // a damaged or hostile archive fails here with its own reason
       throw new UnreadableDocumentError('unsupported_form', '这是 ZIP 压缩包，不是可读取的文档（DOCX、OFD）');
@@ -160,14 +162,21 @@ async function fromLinks(page: DocumentInput, html: string, pageReport: ParsedRe
   const notes: string[] = [];
   const fetch = (url: string) => resolve(url).catch(() => null);
   const around = { pageTitle: page.pageTitle ?? pageReport.title ?? undefined, publishedAt: pageReport.source.publishedAt };
+  // one deadline for the page and everything it links to
+  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT);
+  const inTime = () => {
+    if (Date.now() > deadline) throw new UnreadableDocumentError('timeout', `读取网页及其附件超时（${(opts.timeoutMs ?? DEFAULT_TIMEOUT) / 1000} 秒）`);
+    return deadline - Date.now();
+  };
   for (const a of attachments.slice(0, MAX_ATTACHMENTS)) {
+    inTime();
     const bytes = await fetch(a.url);
     if (!bytes) {
       notes.push(`附件“${a.name || a.url}”无法获取`);
       continue;
     }
     try {
-      const r = await readDocument({ bytes, url: a.url, file: a.name || undefined, ...around }, { ...opts, resolve: undefined });
+      const r = await readDocument({ bytes, url: a.url, file: a.name || undefined, ...around }, { ...opts, resolve: undefined, timeoutMs: inTime() });
       if (r.status === 'not_report') continue;
       r.source.via = via;
       r.warnings.unshift(`网页正文没有报告，报告取自附件“${a.name || a.url}”`, ...notes);
@@ -179,11 +188,11 @@ async function fromLinks(page: DocumentInput, html: string, pageReport: ParsedRe
   }
   if (!images.length || opts.ocr === false) return null;
   const pages: PageLines[] = [];
-  const deadline = Date.now() + (opts.timeoutMs ?? DEFAULT_TIMEOUT);
   let ocr: Ocr | null = null;
   let tables = 0;
   try {
     for (const url of images.slice(0, MAX_IMAGES)) {
+      inTime();
       const bytes = await fetch(url);
       if (!bytes || sniff(bytes).form !== 'image') continue;
       ocr ??= await openOcr();

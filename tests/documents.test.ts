@@ -31,6 +31,20 @@ async function refusal(p: Promise<unknown>): Promise<UnreadableDocumentError> {
   return e as UnreadableDocumentError;
 }
 
+/** A PDF of the given objects (1 is the catalog), with its cross-reference table. */
+function minimalPdf(objs: string[]): Buffer {
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objs.forEach((o, i) => {
+    offsets.push(Buffer.byteLength(pdf, 'latin1'));
+    pdf += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = Buffer.byteLength(pdf, 'latin1');
+  const entries = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
+  pdf += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${entries}trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, 'latin1');
+}
+
 /** A one-line PDF in STSong-Light, not embedded (as many government PDFs are): text only through the CMaps. */
 function unembeddedCjkPdf(text: string): Buffer {
   const hex = [...text].map((c) => c.charCodeAt(0).toString(16).padStart(4, '0')).join('');
@@ -44,16 +58,7 @@ function unembeddedCjkPdf(text: string): Buffer {
     '<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> /FontDescriptor 7 0 R /DW 1000 >>',
     '<< /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>',
   ];
-  let pdf = '%PDF-1.4\n';
-  const offsets: number[] = [];
-  objs.forEach((o, i) => {
-    offsets.push(Buffer.byteLength(pdf));
-    pdf += `${i + 1} 0 obj\n${o}\nendobj\n`;
-  });
-  const xref = Buffer.byteLength(pdf);
-  const entries = offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('');
-  pdf += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${entries}trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(pdf, 'latin1');
+  return minimalPdf(objs);
 }
 
 describe('text-layer PDF, rebuilt from positions and rules', () => {
@@ -86,7 +91,8 @@ describe('text-layer PDF, rebuilt from positions and rules', () => {
   it('drops the running header and the "— N —" page numbers', async () => {
     const text = await readDocumentText({ bytes: doc('003.pdf') });
     expect(text).not.toMatch(/—\s*\d+\s*—/);
-    expect(text).not.toContain('郏县人民政府办公室');
+    // the running header stays on page 1 only: there a report's title is often its header too
+    expect(text.split('\n').filter((l) => l === '郏县人民政府办公室')).toHaveLength(1);
     // a label printed over five lines of its cell is one label, beside its centred value
     expect(text).toContain('（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t1\t0\t0\t0\t0\t0\t1');
   });
@@ -301,5 +307,66 @@ describe('nianjian parse', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+/** A one-page PDF of drawn rules and Helvetica text runs: `draw` is its content stream. */
+function drawnPdf(draw: string): Buffer {
+  const objs = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    `<< /Length ${draw.length} >>\nstream\n${draw}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  return minimalPdf(objs);
+}
+
+describe('found by a review of the readers', () => {
+  it('cuts a text run that crosses a rule: "3" against "10" is two cells, not 310', async () => {
+    // a row of two cells split at x = 100; "310" set as one run from x = 95 (Helvetica digits are 5 pt at 9 pt)
+    const rules = '0.5 w 50 700 m 200 700 l S 50 720 m 200 720 l S 50 700 m 50 720 l S 100 700 m 100 720 l S 200 700 m 200 720 l S';
+    const text = await readDocumentText({ bytes: drawnPdf(`${rules} BT /F1 9 Tf 95 705 Td (310) Tj ET`) });
+    expect(text).toBe('3\t10');
+  });
+
+  it('treats a table drawn as one big path as rules, not as a background', async () => {
+    const path = '0.5 w 50 600 m 550 600 l 50 700 m 550 700 l 50 800 m 550 800 l 50 600 m 50 800 l 300 600 m 300 800 l 550 600 m 550 800 l S';
+    const text = await readDocumentText({ bytes: drawnPdf(`${path} BT /F1 9 Tf 60 750 Td (A) Tj ET BT /F1 9 Tf 310 750 Td (12) Tj ET BT /F1 9 Tf 60 650 Td (B) Tj ET BT /F1 9 Tf 310 650 Td (34) Tj ET`) });
+    expect(text).toBe('A\t12\nB\t34');
+  });
+
+  it('ignores a frame round the page: a one-cell grid is no table', async () => {
+    const frame = '0.5 w 30 30 m 565 30 l 565 812 l 30 812 l h S';
+    const text = await readDocumentText({ bytes: drawnPdf(`${frame} BT /F1 9 Tf 60 750 Td (first line) Tj ET BT /F1 9 Tf 60 700 Td (second line) Tj ET`) });
+    expect(text).toBe('first line\nsecond line');
+  });
+
+  it('survives a DOC whose sector chain loops: a clear reason, the process unharmed', async () => {
+    const b = Buffer.from(doc('003.doc'));
+    const secSize = 1 << b.readUInt16LE(0x1e);
+    const dirStart = b.readInt32LE(0x30);
+    const fatAt = (i: number) => 512 + b.readInt32LE(0x4c) * secSize + i * 4;
+    const other = dirStart === 1 ? 2 : 1;
+    b.writeInt32LE(other, fatAt(dirStart));
+    b.writeInt32LE(dirStart, fatAt(other));
+    const e = await refusal(readDocument({ bytes: b }));
+    expect(e.code).toBe('malformed');
+    expect(e.message).toContain('DOC 文档损坏');
+  }, 60_000);
+
+  it('refuses a long screenshot rather than blowing it up to page width', async () => {
+    const tall = await sharp({ create: { width: 600, height: 40_000, channels: 3, background: '#ffffff' } }).png().toBuffer();
+    const e = await refusal(readDocument({ bytes: tall }));
+    expect(e.code).toBe('too_large');
+    expect(e.message).toContain('图片过长');
+  });
+
+  it('never hands a link outside the web to resolve, and puts the page’s own attachment first', async () => {
+    const asked: string[] = [];
+    const html = Buffer.from(`<html><body><div class="sidebar"><a href="/zwgk/2024/P0202401.pdf">郏县人民政府2023年政府信息公开工作年度报告.pdf</a></div>
+<div class="TRS_Editor"><p>详见附件</p><a href="./P0202501.pdf">附件1.pdf</a><a href="file:///etc/passwd.pdf">x.pdf</a><a href="java\tscript:alert(1)//.pdf">y.pdf</a></div></body></html>`);
+    await readDocument({ bytes: html, url: 'https://www.example.gov.cn/zwgk/2025/t1.html' }, { ocr: false, resolve: async (u) => (asked.push(u), null) });
+    expect(asked).toEqual(['https://www.example.gov.cn/zwgk/2025/P0202501.pdf', 'https://www.example.gov.cn/zwgk/2024/P0202401.pdf']);
   });
 });

@@ -122,6 +122,9 @@ export function findGrids(hIn: HSeg[], vIn: VSeg[], tol: number, minCell = tol, 
     if (ys.length < 2 || xs.length < 2) continue;
     const rows = ys.length - 1;
     const cols = xs.length - 1;
+    // no report table is this fine; a mesh of rules (a chart, a form's grid paper) would
+    // cost rows × columns work and memory for nothing
+    if (rows > MAX_GRID_ROWS || cols > MAX_GRID_COLS) continue;
     const hAt = ys.map((y) => g.h.filter((s) => Math.abs(s.y - y) <= minCell).map((s): [number, number] => [s.x0, s.x1]));
     const vAt = xs.map((x) => g.v.filter((s) => Math.abs(s.x - x) <= minCell).map((s): [number, number] => [s.y0, s.y1]));
     const uf = Array.from({ length: rows * cols }, (_, i) => i);
@@ -152,10 +155,17 @@ export function findGrids(hIn: HSeg[], vIn: VSeg[], tol: number, minCell = tol, 
     const cells = [...regions.values()]
       .map((r): GridCell => ({ row: r.r0, col: r.c0, rowspan: r.r1 - r.r0 + 1, colspan: r.c1 - r.c0 + 1, box: [xs[r.c0]!, ys[r.r0]!, xs[r.c1 + 1]!, ys[r.r1 + 1]!] }))
       .sort((a, b) => a.row - b.row || a.col - b.col);
+    // a frame round the page or a boxed note is no table
+    if (cells.length < 2) continue;
     grids.push({ box: [xs[0]!, ys[0]!, xs[cols]!, ys[rows]!], cells });
   }
-  return grids.sort((a, b) => a.box[1] - b.box[1]);
+  const within = (a: Grid, b: Grid) => a !== b && a.box[0] >= b.box[0] && a.box[1] >= b.box[1] && a.box[2] <= b.box[2] && a.box[3] <= b.box[3];
+  return grids.filter((g) => !grids.some((o) => within(o, g))).sort((a, b) => a.box[1] - b.box[1]);
 }
+
+/** Bounds of a table grid: § 三 has about 30 rows and 10 columns. */
+const MAX_GRID_ROWS = 400;
+const MAX_GRID_COLS = 60;
 
 /** A rule this many smallest cells long is no glyph's stroke. */
 const LONG_RULE = 5;
@@ -243,7 +253,42 @@ const inside = (it: Item, b: Box) => {
   return cx >= b[0] && cx <= b[2] && cy >= b[1] && cy <= b[3];
 };
 
+/**
+ * Text runs cut at the rules they cross: a PDF generator may set two cells' figures as one
+ * run ("3" right-aligned against "10" left-aligned reads "310"); each piece goes to the cell
+ * it was printed in, by the run's average advance per character.
+ */
+function splitAtRules(items: Item[], grids: Grid[]): Item[] {
+  const out: Item[] = [];
+  for (const it of items) {
+    const g = grids.find((x) => inside(it, x.box));
+    const chars = [...it.text];
+    if (!g || chars.length < 2) {
+      out.push(it);
+      continue;
+    }
+    const cy = (it.box[1] + it.box[3]) / 2;
+    const edges = [...new Set(g.cells.filter((c) => cy >= c.box[1] && cy <= c.box[3]).flatMap((c) => [c.box[0], c.box[2]]))]
+      .filter((x) => x > it.box[0] + 0.5 && x < it.box[2] - 0.5)
+      .sort((a, b) => a - b);
+    if (!edges.length) {
+      out.push(it);
+      continue;
+    }
+    const w = (it.box[2] - it.box[0]) / chars.length;
+    let from = 0;
+    for (const e of [...edges, Infinity]) {
+      const to = e === Infinity ? chars.length : Math.max(from, Math.min(chars.length, Math.round((e - it.box[0]) / w)));
+      const text = chars.slice(from, to).join('');
+      if (text.trim()) out.push({ ...it, text, box: [it.box[0] + from * w, it.box[1], it.box[0] + to * w, it.box[3]] });
+      from = to;
+    }
+  }
+  return out;
+}
+
 export function pageLines(p: PageContent, firstTable: number): PageLines {
+  p = { ...p, items: splitAtRules(p.items, p.grids) };
   const free = p.items.filter((it) => !p.grids.some((g) => inside(it, g.box)));
   type Block = { y: number; lines: Line[] };
   const blocks: Block[] = [];
@@ -261,9 +306,11 @@ export function pageLines(p: PageContent, firstTable: number): PageLines {
     const rows = new Map<number, Cell[]>();
     for (const c of g.cells) {
       const read = p.cellText?.get(`${gi}:${c.row}:${c.col}`);
-      const text = read ? read.text : cellString(groupLines(p.items.filter((it) => inside(it, c.box))));
+      const mine = read ? [] : p.items.filter((it) => inside(it, c.box));
+      const text = read ? read.text : cellString(groupLines(mine));
       const cell: Cell = { text, pos: { page: p.page, table, row: c.row + 1, col: c.col + 1, box: round(c.box) } };
-      if (read?.confidence !== undefined) cell.confidence = read.confidence;
+      const confidence = read ? read.confidence : mine.some((i) => i.confidence !== undefined) ? Math.min(...mine.map((i) => i.confidence ?? 1)) : undefined;
+      if (confidence !== undefined) cell.confidence = confidence;
       rows.set(c.row, [...(rows.get(c.row) ?? []), cell]);
     }
     const lines: Line[] = [...rows.entries()]
@@ -297,8 +344,10 @@ export function joinPages(pages: PageLines[]): { lines: Line[]; removed: number 
   const lines: Line[] = [];
   let removed = 0;
   for (const p of pages) {
+    // the first page keeps its lines: a report's title is often also its running header
+    const first = p === pages[0];
     const drop = new Set(
-      p.margins.filter((m) => PAGE_NUMBER.test(m.text) || (pages.length >= 2 && (count.get(key(m.text)) ?? 0) >= Math.max(2, pages.length / 2))).map((m) => m.index),
+      p.margins.filter((m) => PAGE_NUMBER.test(m.text) || (!first && pages.length >= 2 && (count.get(key(m.text)) ?? 0) >= Math.max(2, pages.length / 2))).map((m) => m.index),
     );
     removed += drop.size;
     p.lines.forEach((l, i) => drop.has(i) || lines.push(l));

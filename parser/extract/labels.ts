@@ -40,15 +40,22 @@ function distance(a: string, b: string, max: number): number {
   return prev[b.length]!;
 }
 
-/** The format's label this OCR text most likely is, or the text itself. */
+/** Units stay as printed: a report printing 元 where the format says 万元 is a finding, not a slip. */
+const unitsOf = (s: string) => (s.match(/[万千]?元/g) ?? []).join(',');
+/** The numbering as printed (一、 （三） 8.), kept: the words are corrected, never the order. */
+const PRINTED_NUMBERING = /^\s*(?:[（(]\s*[一二三四五六七八九十]+\s*[)）][、.]?|[一二三四五六七八九十]+\s*[、.]|\d+\s*[.、．]?)/;
+
+/** The format's label this OCR text most likely is (its printed numbering and units kept), or the text itself. */
 export function nearestLabel(text: string): string {
   const form = matchForm(text).replace(NUMBERING, '');
   if (form.length < 3 || form.length > 60) return text;
+  const units = unitsOf(text);
   let best: string | null = null;
   let bestD = Infinity;
   let second = Infinity;
   for (const f of FORMS) {
     if (f.form === form) return text;
+    if (unitsOf(f.label) !== units) continue;
     // a slip in three characters at most, and never more than five
     const max = Math.min(5, Math.floor(f.form.length / 3));
     if (max < 1) continue;
@@ -58,5 +65,7 @@ export function nearestLabel(text: string): string {
     else if (d < second && f.label !== best) second = d;
   }
   // only a clear winner: another label as near means the text could be either
-  return best && second > bestD ? best : text;
+  if (!best || second <= bestD) return text;
+  const printed = PRINTED_NUMBERING.exec(text)?.[0].trim() ?? '';
+  return printed + best.replace(PRINTED_NUMBERING, '');
 }

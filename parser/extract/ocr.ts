@@ -17,6 +17,8 @@ const LANG_DIR = join(dirname(createRequire(import.meta.url).resolve('@tesseract
 const WORK_WIDTH = 2480;
 /** An image larger than this (in pixels) is refused before it is decoded. */
 export const MAX_IMAGE_PIXELS = 80_000_000;
+/** Pixels of one page at working width (A4 is 8.7 million; a long image is refused beyond this). */
+const MAX_WORK_PIXELS = 30_000_000;
 /** A report page's tables hold a few hundred cells (§ 三: about 200); each costs an OCR call. */
 const MAX_CELLS = 1_000;
 /** Pixel runs long enough to be rules on one page: thousands, never hundreds of thousands. */
@@ -51,8 +53,14 @@ export async function openOcr(): Promise<Ocr> {
   async function recognise(img: GrayImage, psm: string): Promise<{ text: string; confidence: number; lines: Item[] }> {
     await setMode(psm);
     const png = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), rawOf(img)).png({ compressionLevel: 1 }).toBuffer();
-    const { data } = await worker.recognize(png, {}, { text: true, blocks: true });
-    if (failure) throw new UnreadableDocumentError('malformed', `文字识别失败（${String((failure as Error).message ?? failure)}）`);
+    let data: Awaited<ReturnType<typeof worker.recognize>>['data'] | undefined;
+    try {
+      ({ data } = await worker.recognize(png, {}, { text: true, blocks: true }));
+    } catch (e) {
+      // the worker rejects with strings as well as Errors
+      failure ??= e;
+    }
+    if (failure || !data) throw new UnreadableDocumentError('malformed', `文字识别失败（${String((failure as Error)?.message ?? failure)}）`);
     const lines: Item[] = [];
     for (const b of data.blocks ?? []) {
       for (const p of b.paragraphs) {
@@ -88,7 +96,8 @@ export async function openOcr(): Promise<Ocr> {
           if (at.deadline && Date.now() > at.deadline) throw new UnreadableDocumentError('timeout', `文字识别超时（第 ${at.page} 页）`);
           const crop = cellImage(page, ink, c.box);
           if (!crop) {
-            cellText.set(`${gi}:${c.row}:${c.col}`, { text: '', confidence: CEILING });
+            // no ink, but marks too light to count as ink: a faint figure is no printed blank
+            cellText.set(`${gi}:${c.row}:${c.col}`, { text: '', confidence: faint(page, c.box) ? FAINT_BLANK : CEILING });
             continue;
           }
           const r = await recognise(crop, PSM.SINGLE_BLOCK);
@@ -180,8 +189,13 @@ async function grey(p: Pipeline): Promise<GrayImage> {
 /** Grey page at the working width, lighting evened out and skew turned back. */
 async function level(sharp: Sharp, img: GrayImage): Promise<GrayImage> {
   const buf = (i: GrayImage) => Buffer.from(i.data.buffer, i.data.byteOffset, i.data.length);
+  // a long screenshot (长图) brought to page width would be tens of millions of pixels
+  const height = Math.round((img.height * WORK_WIDTH) / img.width);
+  if (WORK_WIDTH * height > MAX_WORK_PIXELS) {
+    throw new UnreadableDocumentError('too_large', `图片过长（${img.width}×${img.height}），按页宽识别需超过 ${MAX_WORK_PIXELS / 1e6} 百万像素，请分页后再识别`);
+  }
   if (img.width < WORK_WIDTH * 0.8 || img.width > WORK_WIDTH * 1.4) {
-    img = await grey(sharp(buf(img), rawOf(img)).resize(WORK_WIDTH, Math.round((img.height * WORK_WIDTH) / img.width), { kernel: 'lanczos3' }));
+    img = await grey(sharp(buf(img), rawOf(img)).resize(WORK_WIDTH, height, { kernel: 'lanczos3' }));
   }
   // background: the page without its ink; dividing by it removes shadows and a photo's gradient
   const small = await grey(sharp(buf(img), rawOf(img)).resize(Math.ceil(img.width / 8), Math.ceil(img.height / 8)));
@@ -197,6 +211,9 @@ async function level(sharp: Sharp, img: GrayImage): Promise<GrayImage> {
 
 /** Ink of glyphs, and of rules (which rendering and scanning leave lighter than text). */
 const DARK = 150;
+/** Marks lighter than ink that may still be a printed figure (a pale print, a faded scan). */
+const FAINT = 215;
+const FAINT_BLANK = 0.3;
 const RULE_DARK = 200;
 
 function binarise(img: GrayImage, below: number): Uint8Array {
@@ -399,6 +416,19 @@ function cellImage(page: GrayImage, ink: Uint8Array, box: [number, number, numbe
 }
 
 const NEIGHBOURS: Array<[number, number]> = [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]];
+
+/** Pixels darker than paper but lighter than ink in a cell: enough of them look like a faint mark. */
+function faint(page: GrayImage, box: [number, number, number, number]): boolean {
+  const INSET = 7;
+  let n = 0;
+  for (let y = Math.round(box[1]) + INSET; y < Math.round(box[3]) - INSET; y++) {
+    for (let x = Math.round(box[0]) + INSET; x < Math.round(box[2]) - INSET; x++) {
+      const v = page.data[y * page.width + x]!;
+      if (v < FAINT && v >= DARK) n++;
+    }
+  }
+  return n >= 60;
+}
 
 function blackOnWhite(img: GrayImage): GrayImage {
   return { ...img, data: img.data.map((v) => (v < DARK ? 0 : 255)) };

@@ -5,6 +5,7 @@
 import { parseDocument } from 'htmlparser2';
 import type { AnyNode, Element } from 'domhandler';
 import { UnreadableDocumentError } from '../decode.js';
+import { plainText } from './dom.js';
 import type { Line } from '../types.js';
 import { findGrids, joinPages, pageLines, type HSeg, type Item, type PageLines, type VSeg } from './geometry.js';
 import { readZip } from './zip.js';
@@ -30,9 +31,6 @@ function all(root: AnyNode, local: string): Element[] {
   return out;
 }
 
-const textOf = (n: AnyNode): string =>
-  n.type === 'text' ? (n as unknown as { data: string }).data : ((n as unknown as { children?: AnyNode[] }).children ?? []).map(textOf).join('');
-
 const numbers = (s: string | undefined) => (s ?? '').trim().split(/[\s,]+/).filter(Boolean).map(Number);
 
 /** Joins `rel` to the folder of `from` inside the archive (OFD paths are relative, sometimes rooted). */
@@ -52,7 +50,7 @@ function pageContent(page: Element, n: number, height: number): { page: number; 
     const [bx = 0, by = 0, bw = 0] = numbers(t.attribs.Boundary);
     const size = Number(t.attribs.Size) || 3.5;
     for (const code of all(t, 'TextCode')) {
-      const text = textOf(code).replace(/\s+/g, ' ');
+      const text = plainText(code).replace(/\s+/g, ' ');
       if (!text.trim()) continue;
       const x = bx + (Number(code.attribs.X) || 0);
       const y = by + (Number(code.attribs.Y) || size);
@@ -67,7 +65,7 @@ function pageContent(page: Element, n: number, height: number): { page: number; 
     const [bx = 0, by = 0] = numbers(p.attribs.Boundary);
     const data = all(p, 'AbbreviatedData')[0];
     if (!data) continue;
-    const tokens = textOf(data).trim().split(/\s+/);
+    const tokens = plainText(data).trim().split(/\s+/);
     let start: [number, number] | null = null;
     let prev: [number, number] | null = null;
     const seg = ([ax, ay]: [number, number], [bx1, by1]: [number, number]) => {
@@ -101,24 +99,37 @@ function pageContent(page: Element, n: number, height: number): { page: number; 
   return { page: n, height, items, h, v };
 }
 
-export function ofdToLines(bytes: Uint8Array): { lines: Line[]; warnings: string[] } {
+/** As for PDF: a report is a few dozen pages, and its pages a few hundred rules each. */
+const MAX_PAGES = 300;
+const MAX_PAGE_RULES = 20_000;
+
+export function ofdToLines(bytes: Uint8Array, deadline?: number): { lines: Line[]; warnings: string[] } {
   const { names, files } = readZip(bytes, (name) => name.endsWith('.xml'));
   const root = xml(files.get(names.find((n) => /(^|\/)OFD\.xml$/i.test(n)) ?? ''));
   const docRoot = root ? all(root, 'DocRoot')[0] : undefined;
-  const docPath = docRoot ? join('OFD.xml', textOf(docRoot).trim()) : '';
+  const docPath = docRoot ? join('OFD.xml', plainText(docRoot).trim()) : '';
   const doc = xml(files.get(docPath));
   if (!doc) throw new UnreadableDocumentError('malformed', 'OFD 文件结构不完整（缺少文档描述 Document.xml）');
   const box = all(doc, 'PhysicalBox')[0];
-  const [, , , ph = 297] = numbers(box ? textOf(box) : '');
+  const [, , , ph = 297] = numbers(box ? plainText(box) : '');
   const pages: PageLines[] = [];
+  const warnings: string[] = [];
   let tables = 0;
   let images = 0;
-  all(doc, 'Page').forEach((p, i) => {
-    const content = xml(files.get(join(docPath, p.attribs.BaseLoc ?? '')));
+  const list = all(doc, 'Page');
+  if (list.length > MAX_PAGES) throw new UnreadableDocumentError('too_large', `OFD 共 ${list.length} 页，超过上限 ${MAX_PAGES} 页，不像单份年度报告`);
+  const parsed = new Map<string, Element | null>();
+  list.forEach((p, i) => {
+    if (deadline && Date.now() > deadline) throw new UnreadableDocumentError('timeout', `读取 OFD 超时（已读 ${i}/${list.length} 页）`);
+    const path = join(docPath, p.attribs.BaseLoc ?? '');
+    if (!parsed.has(path)) parsed.set(path, xml(files.get(path)));
+    const content = parsed.get(path);
     if (!content) return;
     images += all(content, 'ImageObject').length;
     const c = pageContent(content, i + 1, ph * PT);
-    const grids = findGrids(c.h, c.v, 2);
+    const ruled = c.h.length + c.v.length <= MAX_PAGE_RULES;
+    if (!ruled) warnings.push(`第 ${i + 1} 页线条过多，不按表格读取`);
+    const grids = ruled ? findGrids(c.h, c.v, 2) : [];
     pages.push(pageLines({ page: c.page, height: c.height, items: c.items, grids }, tables + 1));
     tables += grids.length;
   });
@@ -129,5 +140,5 @@ export function ofdToLines(bytes: Uint8Array): { lines: Line[]; warnings: string
       images ? 'OFD 文件没有文字层（页面是图像），暂不支持识别，原文件已保存' : 'OFD 文件中没有读到文字',
     );
   }
-  return { lines, warnings: [] };
+  return { lines, warnings };
 }

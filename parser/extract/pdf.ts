@@ -14,6 +14,10 @@ export const MAX_PDF_PAGES = 300;
 /** Pages read by OCR in one document (about 5 s each on one core). */
 export const MAX_OCR_PAGES = 40;
 const OCR_DPI = 300;
+/** A scanner's text layer: a machine's reading, trusted enough to check, never as printed. */
+const OCR_LAYER = 0.9;
+/** Pixels a page is rendered at for OCR, at most (A4 at 300 dpi is 8.7 million). */
+const MAX_RENDER_PIXELS = 40_000_000;
 /** Bounds on one page's work: text items, and drawn segments considered as table rules. */
 const MAX_PAGE_ITEMS = 50_000;
 const MAX_PAGE_RULES = 20_000;
@@ -64,6 +68,8 @@ export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Prom
     standardFontDataUrl: join(PDFJS_DIR, 'standard_fonts') + '/',
     isEvalSupported: false,
     disableFontFace: true,
+    // images beyond this are not decoded (a scan of a report page is a few million pixels)
+    maxImageSize: 80_000_000,
     verbosity: 0,
   });
   let doc: Awaited<typeof task.promise>;
@@ -94,7 +100,15 @@ export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Prom
       }
       const vp = page.getViewport({ scale: 1 });
       const toTop = (x: number, y: number) => vp.convertToViewportPoint(x, y) as [number, number];
-      const content = await page.getTextContent();
+      let content: Awaited<ReturnType<typeof page.getTextContent>>;
+      let ops: Awaited<ReturnType<typeof page.getOperatorList>>;
+      try {
+        content = await page.getTextContent();
+        ops = await page.getOperatorList();
+      } catch (e) {
+        const err = pdfError(e);
+        throw new UnreadableDocumentError(err.code, `第 ${n} 页：${err.message}`);
+      }
       const items: Item[] = [];
       let chars = 0;
       for (const it of content.items) {
@@ -107,41 +121,53 @@ export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Prom
         chars += it.str.trim().length;
       }
 
-      const ops = await page.getOperatorList();
       const h: HSeg[] = [];
       const v: VSeg[] = [];
-      let images = 0;
-      let biggest: { id: string; pixels: number } | null = null;
+      let biggest: { id: string; area: number; ctm: Matrix } | null = null;
       let ctm: Matrix = [1, 0, 0, 1, 0, 0];
-      const saved: Matrix[] = [];
+      let mode = 0;
+      const saved: Array<[Matrix, number]> = [];
+      const shown = { visible: 0, invisible: 0 };
       const area = vp.width * vp.height;
       for (let i = 0; i < ops.fnArray.length; i++) {
         const fn = ops.fnArray[i]!;
         const args = ops.argsArray[i] as unknown[];
-        if (fn === OPS.save) saved.push(ctm);
-        else if (fn === OPS.restore) ctm = saved.pop() ?? ctm;
+        if (fn === OPS.save) saved.push([ctm, mode]);
+        else if (fn === OPS.restore) [ctm, mode] = saved.pop() ?? [ctm, mode];
         else if (fn === OPS.transform) ctm = multiply(ctm, args as Matrix);
+        // a form draws in its own space: its /Matrix applies until it ends
+        else if (fn === OPS.paintFormXObjectBegin) {
+          saved.push([ctm, mode]);
+          const m = args[0] as ArrayLike<number> | null;
+          if (m && m.length === 6) ctm = multiply(ctm, Array.from(m) as Matrix);
+        } else if (fn === OPS.paintFormXObjectEnd) [ctm, mode] = saved.pop() ?? [ctm, mode];
+        else if (fn === OPS.setTextRenderingMode) mode = Number(args[0]);
+        else if (fn === OPS.showText || fn === OPS.showSpacedText) shown[mode === 3 || mode === 7 ? 'invisible' : 'visible']++;
         else if (IMAGE.has(fn)) {
-          images++;
-          const [id, w, h] = args as [unknown, number, number];
-          if (fn === OPS.paintImageXObject && typeof id === 'string' && (!biggest || w * h > biggest.pixels)) biggest = { id, pixels: w * h };
-        }
-        else if (fn === OPS.constructPath && PAINT.has(args[0] as number)) {
+          // the unit square the image fills, in page units
+          const covered = Math.abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]);
+          const [id] = args as [unknown];
+          if (typeof id === 'string' && (!biggest || covered > biggest.area)) biggest = { id, area: covered, ctm };
+        } else if (fn === OPS.constructPath && PAINT.has(args[0] as number)) {
           const data = (args[1] as ArrayLike<number>[])[0];
           if (data) segments(data, ctm, toTop, area, h, v);
         }
       }
+      // a page that is a picture: little text and an image over most of it (a seal or a logo is not)
+      const picture = biggest !== null && biggest.area >= area / 2;
 
-      if (chars < SCAN_TEXT && images > 0) {
+      if (chars < SCAN_TEXT && picture) {
         if (!opts.ocr) {
           warnings.push(`第 ${n} 页是图像，未做文字识别`);
           continue;
         }
         if (ocrPages.length >= MAX_OCR_PAGES) throw new UnreadableDocumentError('too_large', `图像页超过 ${MAX_OCR_PAGES} 页，未全部识别`);
         ocr ??= await opts.ocr();
-        // the scan's own pixels where the page is one picture: a rendering resamples them
-        const scan = biggest ? scanImage(page, biggest.id) : null;
-        const image = scan ?? (await renderPage(page, OCR_DPI));
+        // the scan's own pixels where the page is that picture, upright and filling it; a
+        // rendering (which resamples them) where it is turned, placed or not decoded
+        const upright = biggest!.ctm[1] === 0 && biggest!.ctm[2] === 0 && biggest!.ctm[0] > 0 && biggest!.ctm[3] > 0 && (page.rotate ?? 0) % 360 === 0;
+        const fills = upright && biggest!.area >= area * 0.9;
+        const image = (fills ? scanImage(page, biggest!.id) : null) ?? (await renderPage(page, OCR_DPI));
         const read = await ocr.read(image, { page: n, scale: vp.width / image.width, firstTable: tables + 1, deadline: opts.deadline });
         tables += read.tables;
         ocrPages.push(n);
@@ -157,6 +183,11 @@ export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Prom
       const ruled = h.length + v.length <= MAX_PAGE_RULES;
       if (!ruled) warnings.push(`第 ${n} 页线条过多（${h.length + v.length} 条），不按表格读取`);
       const grids = ruled ? findGrids(h, v, 2) : [];
+      // text drawn invisibly over a picture is a scanner's OCR layer: read, not printed
+      if (picture && shown.invisible > shown.visible) {
+        for (const it of items) it.confidence = OCR_LAYER;
+        warnings.push(`第 ${n} 页是带识别文字层的扫描图像，文字层不是原件印刷内容，数值需对照图像核对`);
+      }
       pages.push(pageLines({ page: n, height: vp.height, items, grids }, tables + 1));
       tables += grids.length;
       page.cleanup();
@@ -198,8 +229,9 @@ function segments(data: ArrayLike<number>, ctm: Matrix, toTop: (x: number, y: nu
     } else break;
     if (prev) pts.push(prev);
   }
-  // a filled rectangle the size of the page is a background, not a rule
-  if (pts.length) {
+  // a single rectangle over a quarter of the page is a background, not rules (a table drawn
+  // as one path of many lines is big too, and is rules)
+  if (pts.length && pts.length <= 5) {
     const w = Math.max(...pts.map((p) => p[0])) - Math.min(...pts.map((p) => p[0]));
     const ht = Math.max(...pts.map((p) => p[1])) - Math.min(...pts.map((p) => p[1]));
     if (w * ht > pageArea / 4) return;
@@ -239,8 +271,19 @@ function scanImage(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy,
 }
 
 async function renderPage(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy, dpi: number): Promise<GrayImage> {
+  try {
+    return await render(page, dpi);
+  } catch (e) {
+    throw new UnreadableDocumentError('malformed', `第 ${page.pageNumber} 页无法绘制为图像（${(e as Error).message ?? String(e)}）`);
+  }
+}
+
+async function render(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy, dpi: number): Promise<GrayImage> {
   const { createCanvas } = await import('@napi-rs/canvas');
-  const vp = page.getViewport({ scale: dpi / 72 });
+  const unit = page.getViewport({ scale: 1 });
+  // a huge page box is drawn smaller rather than into gigabytes
+  const scale = Math.min(dpi / 72, Math.sqrt(MAX_RENDER_PIXELS / (unit.width * unit.height)));
+  const vp = page.getViewport({ scale });
   const canvas = createCanvas(Math.ceil(vp.width), Math.ceil(vp.height));
   const ctx = canvas.getContext('2d');
   ctx.fillStyle = '#ffffff';
