@@ -106,6 +106,7 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
           if (i === 0) listsComplete = false;
           break;
         }
+        if (i === 0 && new URL(f.finalUrl).host !== new URL(url).host) s.notes.push(`列表已迁移：${url} → ${f.finalUrl}（请更新站点配置）`);
         const items = readList(f.text ?? '', f.finalUrl, entry.list);
         const key = items.map((x) => x.url).join('\n');
         if (i > 0 && (items.length === 0 || pageSets.has(key))) {

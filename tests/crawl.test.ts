@@ -19,7 +19,7 @@ import type { Store } from '../server/db/client.js';
 import { agencies, crawlItems, crawlRuns, crawlSources, reportVersions, reports } from '../server/db/schema.js';
 import { StoreMemo } from '../server/store/figures.js';
 import { backends, emptyStore } from './support/store.js';
-import { hanwebCounty, trsCounty, type County } from './web/county.js';
+import { hanwebCounty, nextLinkCounty, trsCounty, vsbCounty, type County } from './web/county.js';
 import { startSite, type Site } from './web/site.js';
 
 const FAST = { delayMs: 0, jitterMs: 0, backoffMs: 1, timeoutMs: 2000, retries: 1 };
@@ -186,6 +186,44 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
     } finally {
       await schedule.stop();
     }
+  });
+
+  it('crawls a VSB county through 429s after bursts and 500s on first answers, retrying within bounds', async () => {
+    const vsb = await vsbCounty(
+      [
+        { agency: '襄城县人民政府', year: 2024 },
+        { agency: '襄城县民政局', year: 2024 },
+        { agency: '襄城县王洛镇人民政府', year: 2024 },
+        { agency: '襄城县民政局', year: 2023 },
+        { agency: '襄城县人民政府', year: 2023 },
+      ],
+      { burst: 4, flaky: true },
+    );
+    sites.push(vsb);
+    const run = await crawlSource(store.db, memo, vsb.config, { fetcher: new Fetcher({ ...FAST, retries: 2 }) });
+    expect(run).toMatchObject({ status: 'ok', candidates: 5, inserted: 5, failed: 0 });
+    // zfxxgknb.htm, then zfxxgknb/1.htm counting down from the 下页 link
+    expect(vsb.site.requests.filter((p) => /zfxxgknb(\/\d+)?\.htm$/.test(p)).length).toBeGreaterThanOrEqual(2);
+    expect(vsb.site.maxConcurrent).toBe(1);
+    // every detail was answered 500 once and fetched again: two requests each, never more
+    for (let i = 0; i < 5; i++) expect(vsb.site.requests.filter((p) => p === `/info/1012/${7000 + i}.htm`).length).toBeLessThanOrEqual(3);
+  });
+
+  it('stops at a pager that repeats its last page, and follows a site to its new address', async () => {
+    const reports = [
+      { agency: '禹州市人民政府', year: 2024 },
+      { agency: '禹州市教育局', year: 2024 },
+      { agency: '禹州市神垕镇人民政府', year: 2024 },
+    ];
+    const old = await nextLinkCounty(reports);
+    const moved = await nextLinkCounty(reports);
+    sites.push(old, moved);
+    old.moveTo(moved.site.url);
+    const run = await crawlSource(store.db, memo, old.config, { fetcher: new Fetcher(FAST) });
+    expect(run).toMatchObject({ status: 'ok', candidates: 3, inserted: 3, failed: 0 });
+    expect(run.notes).toContain('列表 nb 第 3 页与前页相同，分页到此为止');
+    expect(run.notes.some((n) => n.startsWith('列表已迁移'))).toBe(true);
+    expect(moved.site.requests.filter((p) => p.startsWith('/nb/list.html'))).toEqual(['/nb/list.html', '/nb/list.html?p=2', '/nb/list.html?p=3']);
   });
 
   it('serves the crawl state: sources with health and last run, a source’s runs, inside the account’s region', async () => {

@@ -170,3 +170,85 @@ export async function hanwebCounty(reports: Published[], perPage = 3): Promise<C
   );
   return county(site, config, reports, listed);
 }
+
+export interface Obstacles {
+  /** 429 for every request after this many in a row, until one is refused */
+  burst?: number;
+  /** the first answer to each detail page is a 500 */
+  flaky?: boolean;
+}
+
+/** VSB: a list counting down (zfxxgknb.htm, zfxxgknb/3.htm … 1.htm), #vsb_content details; rate limits and 500s on demand. */
+export async function vsbCounty(reports: Published[], obstacles: Obstacles = {}, perPage = 3): Promise<County> {
+  const listed = new Set(reports.map((_, i) => i));
+  let streak = 0;
+  const items = () => reports.map((r, i) => ({ r, i })).filter((x) => listed.has(x.i));
+  const list = (n: number) => {
+    const all = items();
+    const pages = Math.max(1, Math.ceil(all.length / perPage));
+    // page 1 is zfxxgknb.htm; page k (k ≥ 2) is zfxxgknb/(pages - k + 1).htm
+    const k = n === 0 ? 1 : pages - n + 1;
+    const rows = all
+      .slice((k - 1) * perPage, k * perPage)
+      .map(({ r, i }) => `<li><a href="${n === 0 ? '../info' : '../../info'}/1012/${7000 + i}.htm" title="${r.agency}${r.year}年政府信息公开工作年度报告">${r.agency}${r.year}年政府信息公开…</a><span>${r.year + 1}-01-2${i % 9}</span></li>`)
+      .join('\n');
+    const next = k < pages ? `<span class="p_next p_fun"><a href="zfxxgknb/${pages - k}.htm">下页</a></span><span class="p_last p_fun"><a href="zfxxgknb/1.htm">尾页</a></span>` : '';
+    return `<html><body><div class="list"><ul>${rows}</ul></div><span class="p_pages">${next}</span><span class="p_t">${k}/${pages}</span></body></html>`;
+  };
+  const fallback: Handler = (req, res, hit) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (obstacles.burst !== undefined && ++streak > obstacles.burst) {
+      streak = 0;
+      return res.writeHead(429, { 'retry-after': '0' }).end();
+    }
+    if (path === '/xxgk/zfxxgknb.htm') return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(list(0));
+    const pg = /^\/xxgk\/zfxxgknb\/(\d+)\.htm$/.exec(path);
+    if (pg) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(list(Number(pg[1])));
+    const info = /^\/info\/1012\/(\d+)\.htm$/.exec(path);
+    if (info) {
+      const r = reports[Number(info[1]) - 7000];
+      if (!r) return res.writeHead(404).end();
+      if (obstacles.flaky && hit === 1) return res.writeHead(500).end();
+      return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r).replace('class="TRS_Editor"', 'id="vsb_content"'));
+    }
+    res.writeHead(404).end();
+  };
+  const site = await startSite({}, fallback);
+  const config = parseConfig(
+    { id: 'henan.xuchang.xiangcheng', name: '襄城县人民政府', regionCode: '411025', baseUrl: site.url, preset: 'vsb', fetch: { delayMs: 0, jitterMs: 0, retries: 2 }, entries: [{ id: 'nb', url: '/xxgk/zfxxgknb.htm' }] },
+    'xiangcheng.json',
+  );
+  return county(site, config, reports, listed);
+}
+
+/** A plain site paged by 下一页 links whose last page links to itself again; it can move to a new address. */
+export async function nextLinkCounty(reports: Published[], perPage = 2): Promise<County & { moveTo(url: string): void }> {
+  const listed = new Set(reports.map((_, i) => i));
+  let movedTo: string | null = null;
+  const fallback: Handler = (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (movedTo) return res.writeHead(301, { location: movedTo + url.pathname + url.search }).end();
+    if (url.pathname === '/nb/list.html') {
+      const n = Number(url.searchParams.get('p') ?? 1);
+      const all = reports.map((r, i) => ({ r, i })).filter((x) => listed.has(x.i));
+      const pages = Math.max(1, Math.ceil(all.length / perPage));
+      const k = Math.min(n, pages);
+      const rows = all
+        .slice((k - 1) * perPage, k * perPage)
+        .map(({ r, i }) => `<li><a href="/nb/${8000 + i}.html">${r.agency}${r.year}年政府信息公开工作年度报告</a><span>${r.year + 1}-01-30</span></li>`)
+        .join('');
+      // the last page's 下一页 asks for a page past the end, which repeats the last page
+      return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body><ul>${rows}</ul><a href="/nb/list.html?p=${n + 1}">下一页</a></body></html>`);
+    }
+    const d = /^\/nb\/(\d+)\.html$/.exec(url.pathname);
+    const r = d ? reports[Number(d[1]) - 8000] : undefined;
+    if (r) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r));
+    res.writeHead(404).end();
+  };
+  const site = await startSite({}, fallback);
+  const config = parseConfig(
+    { id: 'henan.xuchang.yuzhou', name: '禹州市人民政府', regionCode: '411081', baseUrl: site.url, preset: 'generic', fetch: { delayMs: 0, jitterMs: 0 }, entries: [{ id: 'nb', url: '/nb/list.html', list: { item: 'ul li' } }] },
+    'yuzhou.json',
+  );
+  return { ...county(site, config, reports, listed), moveTo: (u) => (movedTo = u) };
+}
