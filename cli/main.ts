@@ -2,6 +2,7 @@
 import { StoreLockedError } from '../server/db/client.js';
 import { UsageError } from './args.js';
 import { crawlCommand } from './crawl.js';
+import { probeCommand } from './probe.js';
 import { parseCommand } from './parse.js';
 import { dbCommand, importCommand, reparseCommand } from './store-commands.js';
 import { userCommand } from './user.js';
@@ -16,6 +17,7 @@ const USAGE = `用法：nianjian <命令> [参数]
                            用当前解析器重新读取已存文档，列出数值和问题的变化
   crawl [--source 站点] [--year 年度] [--since 年度] [--dry-run]
                            抓取 scrapers/sources/ 中配置的站点（--dry-run 只列出找到的报告，不存储）
+  probe 网址               查看一个列表页：CMS 类型、编码、robots、防护、条目数，并给出站点配置草稿
   db migrate               创建或升级数据库结构
   user add 用户名 --role viewer|reviewer|admin [--region 代码]
                            新建账号（密码从标准输入读取），用于创建第一个管理员
@@ -47,6 +49,8 @@ async function dispatch(command: string | undefined, rest: string[]): Promise<nu
       return dbCommand(rest);
     case 'crawl':
       return crawlCommand(rest);
+    case 'probe':
+      return probeCommand(rest);
     case 'user':
       return userCommand(rest);
     case undefined:

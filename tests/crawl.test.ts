@@ -15,6 +15,7 @@ import { scheduleCrawls } from '../server/schedule.js';
 import { crawlSource } from '../scrapers/crawl.js';
 import { candidates, furtherPages, readList } from '../scrapers/list.js';
 import { Fetcher } from '../scrapers/fetch.js';
+import { probe } from '../scrapers/probe.js';
 import type { Store } from '../server/db/client.js';
 import { agencies, crawlItems, crawlRuns, crawlSources, reportVersions, reports } from '../server/db/schema.js';
 import { StoreMemo } from '../server/store/figures.js';
@@ -298,5 +299,25 @@ describe('list pages of each CMS family', () => {
       'https://www.example.gov.cn/module/web/jpage/dataproxy.jsp?page=2&columnid=9&unitid=7',
       'https://www.example.gov.cn/module/web/jpage/dataproxy.jsp?page=3&columnid=9&unitid=7',
     ]);
+  });
+});
+
+describe('nianjian probe', () => {
+  it('tells the CMS family, charset, robots and items of a list page, and drafts an unverified config', async () => {
+    const trs = await trsCounty([{ agency: '郏县人民政府', year: 2024 }, { agency: '郏县财政局', year: 2024 }, { agency: '郏县财政局', year: 2023 }], 2);
+    const han = await hanwebCounty([{ agency: '宝丰县人民政府', year: 2024 }]);
+    const vsb = await vsbCounty([{ agency: '襄城县人民政府', year: 2024 }]);
+    const waf = await startSite({}, (_q, res) => res.writeHead(521, { 'set-cookie': '__jsluid_h=1' }).end('<script>document.cookie=("__jsl_clearance=1")</script>'));
+    try {
+      const p = await probe(`${trs.site.url}/zwgk/zfxxgknb/index.html`, new Fetcher(FAST));
+      expect(p).toMatchObject({ reachable: true, family: 'trs', charset: 'gb18030', robots: 'allowed', items: 2, candidates: 2, furtherPages: 2 });
+      expect(p.draft).toMatchObject({ name: '郏县人民政府', preset: 'trs', verified: false, entries: [{ url: '/zwgk/zfxxgknb/index.html' }] });
+      expect(() => parseConfig(p.draft, 'draft.json')).not.toThrow();
+      expect(await probe(`${han.site.url}/col/col1234/index.html`, new Fetcher(FAST))).toMatchObject({ family: 'hanweb', items: 1, candidates: 1 });
+      expect(await probe(`${vsb.site.url}/xxgk/zfxxgknb.htm`, new Fetcher(FAST))).toMatchObject({ family: 'vsb', items: 1 });
+      expect(await probe(`${waf.url}/nb/`, new Fetcher(FAST))).toMatchObject({ reachable: false, blocked: 'jiasule', draft: null });
+    } finally {
+      for (const s of [trs.site, han.site, vsb.site, waf]) await s.close();
+    }
   });
 });

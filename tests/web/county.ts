@@ -193,7 +193,7 @@ export async function vsbCounty(reports: Published[], obstacles: Obstacles = {},
       .map(({ r, i }) => `<li><a href="${n === 0 ? '../info' : '../../info'}/1012/${7000 + i}.htm" title="${r.agency}${r.year}年政府信息公开工作年度报告">${r.agency}${r.year}年政府信息公开…</a><span>${r.year + 1}-01-2${i % 9}</span></li>`)
       .join('\n');
     const next = k < pages ? `<span class="p_next p_fun"><a href="zfxxgknb/${pages - k}.htm">下页</a></span><span class="p_last p_fun"><a href="zfxxgknb/1.htm">尾页</a></span>` : '';
-    return `<html><body><div class="list"><ul>${rows}</ul></div><span class="p_pages">${next}</span><span class="p_t">${k}/${pages}</span></body></html>`;
+    return `<html><head><link rel="stylesheet" href="/_sitegray/_sitegray_d.css"></head><body><div class="list"><ul>${rows}</ul></div><span class="p_pages">${next}</span><span class="p_t">${k}/${pages}</span></body></html>`;
   };
   const fallback: Handler = (req, res, hit) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
