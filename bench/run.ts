@@ -1,9 +1,10 @@
 // `npm run bench`: parser throughput on one core, seeds as text and as ~50 KB HTML pages
-// (targets: ≥ 1,000 text reports/s, ≥ 300 HTML pages/s), PDF, DOCX and OCR (bench/documents.ts), then the import of 10,000
+// (targets: ≥ 1,000 text reports/s, ≥ 300 HTML pages/s), PDF, DOCX and OCR (bench/documents.ts), the crawl of the local web of county sites (bench/crawl.ts), then the import of 10,000
 // reports into PGlite and PostgreSQL (BENCH_IMPORT_REPORTS to import fewer), then the
 // server over a nation-scale PostgreSQL database (bench/nation.ts).
 import { readdirSync, readFileSync } from 'node:fs';
 import { analyse } from '../checks/index.js';
+import { benchCrawl } from './crawl.js';
 import { benchDocuments } from './documents.js';
 import { benchImports } from './import.js';
 import { benchNation } from './nation.js';
@@ -45,6 +46,7 @@ measure('HTML pages (~50 KB)', pages, 300);
 await benchDocuments();
 console.log(`rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
 await benchImports(Number(process.env.BENCH_IMPORT_REPORTS ?? 10000));
+await benchCrawl();
 // the nation-scale database writes several GB: only where asked for
 if (process.env.BENCH_DATABASE_URL) await benchNation(process.env.BENCH_DATABASE_URL, Number(process.env.BENCH_REGIONS ?? 3000));
 else console.log('nation-scale server benchmark: skipped (set BENCH_DATABASE_URL to a PostgreSQL where a database may be created)');

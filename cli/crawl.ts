@@ -1,6 +1,6 @@
 // `nianjian crawl [--source ID] [--year Y] [--since Y] [--dry-run]`: crawl the configured
 // sites (scrapers/sources/, or NIANJIAN_SOURCES) by hand, one summary line per source.
-import { loadConfigs, SOURCES_DIR } from '../scrapers/config.js';
+import { loadConfigs, sourcesDir } from '../scrapers/config.js';
 import { crawlSource, type CrawlSummary } from '../scrapers/crawl.js';
 import { openDb } from '../server/db/client.js';
 import { StoreMemo } from '../server/store/figures.js';
@@ -19,8 +19,8 @@ function year(flag: string | undefined, name: string): number | undefined {
 export async function crawlCommand(argv: string[]): Promise<number> {
   const { flags, rest } = parseArgs(argv, ['source', 'year', 'since'], ['dry-run']);
   if (rest.length) throw new UsageError(`多余的参数：${rest.join(' ')}\n用法：nianjian crawl [--source 站点] [--year 年度] [--since 年度] [--dry-run]`);
-  const configs = loadConfigs(SOURCES_DIR).filter((c) => !flags.source || c.id === flags.source);
-  if (!configs.length) throw new UsageError(`没有站点配置${flags.source ? `“${flags.source}”` : ''}（${SOURCES_DIR}）`);
+  const configs = loadConfigs(sourcesDir()).filter((c) => !flags.source || c.id === flags.source);
+  if (!configs.length) throw new UsageError(`没有站点配置${flags.source ? `“${flags.source}”` : ''}（${sourcesDir()}）`);
   const opts = { year: year(flags.year, 'year'), since: year(flags.since, 'since'), dryRun: flags['dry-run'] === 'true' };
   const store = await openDb();
   let bad = 0;

@@ -74,8 +74,8 @@ export class ConfigError extends Error {
   }
 }
 
-/** Where the site configs live: scrapers/sources/, or NIANJIAN_SOURCES. */
-export const SOURCES_DIR = process.env.NIANJIAN_SOURCES ?? new URL('./sources/', import.meta.url).pathname;
+/** Where the site configs live: scrapers/sources/, or NIANJIAN_SOURCES (read when asked). */
+export const sourcesDir = () => process.env.NIANJIAN_SOURCES ?? new URL('./sources/', import.meta.url).pathname;
 
 export const DEFAULT_SCHEDULE = ['0 3 * 1-4 *', '0 3 * 5-12 1'];
 const TITLE_INCLUDE = ['(政府|政务)信息公开', '年度报告|年报|工作报告'];

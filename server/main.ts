@@ -3,7 +3,7 @@
 import cron from 'node-cron';
 import { buildApp } from './app.js';
 import { openDb } from './db/client.js';
-import { loadConfigs, SOURCES_DIR } from '../scrapers/config.js';
+import { loadConfigs, sourcesDir } from '../scrapers/config.js';
 import { scheduleCrawls } from './schedule.js';
 import { checkMissing } from './store/reports.js';
 
@@ -20,7 +20,7 @@ const missing = cron.schedule('30 2 * * *', async () => {
 }, { name: 'pub-missing', timezone: 'Asia/Shanghai', noOverlap: true });
 
 // Every configured site crawled on its schedule; a broken config stops the start, loudly.
-const crawls = scheduleCrawls(store.db, loadConfigs(SOURCES_DIR), (s) => app.log.info(s, 'crawl'));
+const crawls = scheduleCrawls(store.db, loadConfigs(sourcesDir()), (s) => app.log.info(s, 'crawl'));
 app.log.info({ sources: new Set(crawls.tasks.map((t) => t.source)).size }, 'crawl schedule');
 
 const stop = async () => {

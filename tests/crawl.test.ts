@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigs, parseConfig } from '../scrapers/config.js';
 import { buildApp } from '../server/app.js';
@@ -16,11 +16,12 @@ import { crawlSource } from '../scrapers/crawl.js';
 import { candidates, furtherPages, readList } from '../scrapers/list.js';
 import { Fetcher } from '../scrapers/fetch.js';
 import { probe } from '../scrapers/probe.js';
-import type { Store } from '../server/db/client.js';
+import { openDb, rowsOf, type Store } from '../server/db/client.js';
 import { agencies, crawlItems, crawlRuns, crawlSources, reportVersions, reports } from '../server/db/schema.js';
 import { StoreMemo } from '../server/store/figures.js';
 import { backends, emptyStore } from './support/store.js';
 import { hanwebCounty, nextLinkCounty, trsCounty, vsbCounty, type County } from './web/county.js';
+import { startHenanWeb } from './web/henan.js';
 import { startSite, type Site } from './web/site.js';
 
 const FAST = { delayMs: 0, jitterMs: 0, backoffMs: 1, timeoutMs: 2000, retries: 1 };
@@ -198,7 +199,7 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
         { agency: '襄城县民政局', year: 2023 },
         { agency: '襄城县人民政府', year: 2023 },
       ],
-      { burst: 4, flaky: true },
+      { obstacles: { burst: 4, flaky: true } },
     );
     sites.push(vsb);
     const run = await crawlSource(store.db, memo, vsb.config, { fetcher: new Fetcher({ ...FAST, retries: 2 }) });
@@ -304,7 +305,7 @@ describe('list pages of each CMS family', () => {
 
 describe('nianjian probe', () => {
   it('tells the CMS family, charset, robots and items of a list page, and drafts an unverified config', async () => {
-    const trs = await trsCounty([{ agency: '郏县人民政府', year: 2024 }, { agency: '郏县财政局', year: 2024 }, { agency: '郏县财政局', year: 2023 }], 2);
+    const trs = await trsCounty([{ agency: '郏县人民政府', year: 2024 }, { agency: '郏县财政局', year: 2024 }, { agency: '郏县财政局', year: 2023 }], { perPage: 2 });
     const han = await hanwebCounty([{ agency: '宝丰县人民政府', year: 2024 }]);
     const vsb = await vsbCounty([{ agency: '襄城县人民政府', year: 2024 }]);
     const waf = await startSite({}, (_q, res) => res.writeHead(521, { 'set-cookie': '__jsluid_h=1' }).end('<script>document.cookie=("__jsl_clearance=1")</script>'));
@@ -318,6 +319,26 @@ describe('nianjian probe', () => {
       expect(await probe(`${waf.url}/nb/`, new Fetcher(FAST))).toMatchObject({ reachable: false, blocked: 'jiasule', draft: null });
     } finally {
       for (const s of [trs.site, han.site, vsb.site, waf]) await s.close();
+    }
+  });
+});
+
+describe('the local web of Henan counties (demo and benchmark)', () => {
+  it('serves each family its reports in both layouts, and all of them crawl in', async () => {
+    const web = await startHenanWeb(4, [2020, 2024]);
+    const dir = tmp();
+    const store = await openDb({ dataDir: dir });
+    try {
+      const memo = new StoreMemo(store.db);
+      const runs = await Promise.all(web.counties.map((c) => crawlSource(store.db, memo, c.config, { fetcher: new Fetcher(FAST) })));
+      expect(web.counties.map((c) => c.config.preset)).toEqual(['trs', 'hanweb', 'vsb', 'generic']);
+      expect(web.reports).toBe(4 * 13);
+      expect(runs.map((r) => [r.status, r.inserted, r.failed])).toEqual(Array(4).fill(['ok', 13, 0]));
+      const formats = await store.db.execute(sql`select f.format, count(*)::int as n from report_facts f group by f.format order by f.format`);
+      expect(rowsOf<{ format: string; n: number }>(formats)).toEqual([{ format: '2019', n: 28 }, { format: '2021', n: 24 }]);
+    } finally {
+      await store.close();
+      await web.close();
     }
   });
 });

@@ -4,7 +4,7 @@
 // attachment that needs its Referer, and switchable obstacles for the crawler tests.
 import { readFileSync } from 'node:fs';
 import { parseConfig, type SiteConfig } from '../../scrapers/config.js';
-import { baseModel } from '../support/model.js';
+import { baseModel, model2019 } from '../support/model.js';
 import { renderHtml } from '../support/render.js';
 import { gbk } from './gbk.js';
 import { startSite, type Handler, type Site } from './site.js';
@@ -18,9 +18,28 @@ export interface Published {
   attached?: 'pdf' | 'docx';
 }
 
+/** Which county a fake site plays. */
+export interface Who {
+  id: string;
+  name: string;
+  regionCode: string;
+}
+
+export interface SiteOptions {
+  who?: Who;
+  perPage?: number;
+  obstacles?: Obstacles;
+}
+
+function configOf(who: Who, site: Site, preset: string, entry: object, fetch: object = {}): SiteConfig & { raw: object } {
+  const raw = { ...who, baseUrl: site.url, preset, fetch: { delayMs: 0, jitterMs: 0, ...fetch }, entries: [{ id: 'nb', ...entry }] };
+  return { ...parseConfig(raw, `${who.id}.json`), raw };
+}
+
 export interface County {
   site: Site;
-  config: SiteConfig;
+  /** `raw`: the config as a file under scrapers/sources/ would hold it */
+  config: SiteConfig & { raw: object };
   reports: Published[];
   /** takes a report off the list (it stays on the server) */
   unlist(agency: string, year: number): void;
@@ -30,14 +49,15 @@ export interface County {
 const fixture = (f: string) => readFileSync(new URL(`../fixtures/documents/${f}`, import.meta.url));
 
 function page(r: Published): string {
-  const m = baseModel();
+  // the 2021 format applies from the 2021 reports; before, the 2019 trial layout
+  const m = r.year <= 2020 ? model2019() : baseModel();
   m.title = `${r.agency}${r.year}年政府信息公开工作年度报告`;
   r.change?.(m.values);
   return renderHtml(m);
 }
 
 /** The site with the hands a test changes it by: what its lists show, what a report says. */
-function county(site: Site, config: SiteConfig, reports: Published[], listed: Set<number>): County {
+function county(site: Site, config: SiteConfig & { raw: object }, reports: Published[], listed: Set<number>): County {
   const at = (agency: string, year: number) => reports.findIndex((r) => r.agency === agency && r.year === year);
   return {
     site,
@@ -50,10 +70,15 @@ function county(site: Site, config: SiteConfig, reports: Published[], listed: Se
   };
 }
 
+const JIAXIAN: Who = { id: 'henan.pingdingshan.jiaxian', name: '郏县人民政府', regionCode: '410425' };
+const BAOFENG: Who = { id: 'henan.pingdingshan.baofeng', name: '宝丰县人民政府', regionCode: '410421' };
+const XIANGCHENG: Who = { id: 'henan.xuchang.xiangcheng', name: '襄城县人民政府', regionCode: '411025' };
+const YUZHOU: Who = { id: 'henan.xuchang.yuzhou', name: '禹州市人民政府', regionCode: '411081' };
+
 const NOISE = ['郏县政府信息公开指南', '关于印发2024年郏县政务公开工作要点的通知', '郏县政府信息公开制度'];
 
 /** TRS: table list paged by createPageHTML (index_1.html …), t-dated detail pages, P0 attachments, GBK on some pages. */
-export async function trsCounty(reports: Published[], perPage = 4): Promise<County> {
+export async function trsCounty(reports: Published[], { who = JIAXIAN, perPage = 4 }: SiteOptions = {}): Promise<County> {
   const listed = new Set(reports.map((_, i) => i));
   const items = () => [
     ...reports.map((r, i) => ({ i, title: `${r.agency}${r.year}年政府信息公开工作年度报告`, href: `./${r.year + 1}01/t${r.year + 1}0120_${1000 + i}.html`, date: `${r.year + 1}-01-20` })).filter((x) => listed.has(x.i)),
@@ -103,23 +128,12 @@ export async function trsCounty(reports: Published[], perPage = 4): Promise<Coun
     res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>404</body></html>');
   };
   const site = await startSite(routes, fallback);
-  const config = parseConfig(
-    {
-      id: 'henan.pingdingshan.jiaxian',
-      name: '郏县人民政府',
-      regionCode: '410425',
-      baseUrl: site.url,
-      preset: 'trs',
-      fetch: { delayMs: 0, jitterMs: 0 },
-      entries: [{ id: 'nb', url: '/zwgk/zfxxgknb/index.html' }],
-    },
-    'jiaxian.json',
-  );
+  const config = configOf(who, site, 'trs', { url: '/zwgk/zfxxgknb/index.html' });
   return county(site, config, reports, listed);
 }
 
 /** Hanweb: the first records in a CDATA datastore, the rest from dataproxy.jsp; downfile.jsp attachments that need the Referer. */
-export async function hanwebCounty(reports: Published[], perPage = 3): Promise<County> {
+export async function hanwebCounty(reports: Published[], { who = BAOFENG, perPage = 3 }: SiteOptions = {}): Promise<County> {
   const listed = new Set(reports.map((_, i) => i));
   const record = (r: Published, i: number) =>
     `<record><![CDATA[<li><a href='/art/${r.year + 1}/1/25/art_1234_${5000 + i}.html' title='${r.agency}${r.year}年政府信息公开工作年度报告' target="_blank">${r.agency}${r.year}年政府信息公开工作…</a><span>${r.year + 1}-01-25</span></li>]]></record>`;
@@ -164,10 +178,7 @@ export async function hanwebCounty(reports: Published[], perPage = 3): Promise<C
     res.writeHead(404).end();
   };
   const site = await startSite({}, fallback);
-  const config = parseConfig(
-    { id: 'henan.pingdingshan.baofeng', name: '宝丰县人民政府', regionCode: '410421', baseUrl: site.url, preset: 'hanweb', fetch: { delayMs: 0, jitterMs: 0 }, entries: [{ id: 'nb', url: '/col/col1234/index.html' }] },
-    'baofeng.json',
-  );
+  const config = configOf(who, site, 'hanweb', { url: '/col/col1234/index.html' });
   return county(site, config, reports, listed);
 }
 
@@ -179,7 +190,7 @@ export interface Obstacles {
 }
 
 /** VSB: a list counting down (zfxxgknb.htm, zfxxgknb/3.htm … 1.htm), #vsb_content details; rate limits and 500s on demand. */
-export async function vsbCounty(reports: Published[], obstacles: Obstacles = {}, perPage = 3): Promise<County> {
+export async function vsbCounty(reports: Published[], { who = XIANGCHENG, perPage = 3, obstacles = {} }: SiteOptions = {}): Promise<County> {
   const listed = new Set(reports.map((_, i) => i));
   let streak = 0;
   const items = () => reports.map((r, i) => ({ r, i })).filter((x) => listed.has(x.i));
@@ -214,15 +225,12 @@ export async function vsbCounty(reports: Published[], obstacles: Obstacles = {},
     res.writeHead(404).end();
   };
   const site = await startSite({}, fallback);
-  const config = parseConfig(
-    { id: 'henan.xuchang.xiangcheng', name: '襄城县人民政府', regionCode: '411025', baseUrl: site.url, preset: 'vsb', fetch: { delayMs: 0, jitterMs: 0, retries: 2 }, entries: [{ id: 'nb', url: '/xxgk/zfxxgknb.htm' }] },
-    'xiangcheng.json',
-  );
+  const config = configOf(who, site, 'vsb', { url: '/xxgk/zfxxgknb.htm' }, { retries: 2 });
   return county(site, config, reports, listed);
 }
 
 /** A plain site paged by 下一页 links whose last page links to itself again; it can move to a new address. */
-export async function nextLinkCounty(reports: Published[], perPage = 2): Promise<County & { moveTo(url: string): void }> {
+export async function nextLinkCounty(reports: Published[], { who = YUZHOU, perPage = 2 }: SiteOptions = {}): Promise<County & { moveTo(url: string): void }> {
   const listed = new Set(reports.map((_, i) => i));
   let movedTo: string | null = null;
   const fallback: Handler = (req, res) => {
@@ -246,9 +254,6 @@ export async function nextLinkCounty(reports: Published[], perPage = 2): Promise
     res.writeHead(404).end();
   };
   const site = await startSite({}, fallback);
-  const config = parseConfig(
-    { id: 'henan.xuchang.yuzhou', name: '禹州市人民政府', regionCode: '411081', baseUrl: site.url, preset: 'generic', fetch: { delayMs: 0, jitterMs: 0 }, entries: [{ id: 'nb', url: '/nb/list.html', list: { item: 'ul li' } }] },
-    'yuzhou.json',
-  );
+  const config = configOf(who, site, 'generic', { url: '/nb/list.html', list: { item: 'ul li' } });
   return { ...county(site, config, reports, listed), moveTo: (u) => (movedTo = u) };
 }

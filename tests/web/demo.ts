@@ -1,0 +1,37 @@
+// `npm run demo`: the local web of Henan county sites served on loopback, crawled into an
+// embedded database of its own (./data-demo unless NIANJIAN_DATA_DIR says otherwise), then
+// the product started on it with those sites scheduled — everything visible without the
+// internet. Sign in as `demo` with the password printed.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { crawlSource } from '../../scrapers/crawl.js';
+import { createAccount } from '../../server/auth/accounts.js';
+import { openDb } from '../../server/db/client.js';
+import { accounts } from '../../server/db/schema.js';
+import { StoreMemo } from '../../server/store/figures.js';
+import { startHenanWeb } from './henan.js';
+
+const PASSWORD = 'demo-年检-演示密码';
+process.env.NIANJIAN_DATA_DIR ??= join(process.cwd(), 'data-demo');
+
+const web = await startHenanWeb(Number(process.env.DEMO_SITES ?? 8));
+const sources = mkdtempSync(join(tmpdir(), 'nianjian-demo-sources-'));
+for (const c of web.counties) writeFileSync(join(sources, `${c.config.id}.json`), JSON.stringify(c.config.raw, null, 2));
+process.env.NIANJIAN_SOURCES = sources;
+
+const store = await openDb();
+const memo = new StoreMemo(store.db);
+console.log(`本地县级网站 ${web.counties.length} 个，年度报告 ${web.reports} 份，开始抓取……`);
+for (const c of web.counties) {
+  const s = await crawlSource(store.db, memo, c.config);
+  console.log(`  ${c.config.name}（${c.config.preset}，${c.site.url}）：inserted ${s.inserted}, updated ${s.updated}, noop ${s.unchanged}, failed ${s.failed}`);
+}
+const [demo] = await store.db.select().from(accounts).where(eq(accounts.username, 'demo'));
+if (!demo) await createAccount(store.db, { username: 'demo', password: PASSWORD, role: 'admin', actor: 'demo' });
+await store.close();
+console.log(`登录：用户名 demo，密码 ${PASSWORD}（POST /api/session）`);
+
+// the product, on the same database, with the local sites on its crawl schedule
+await import('../../server/main.js');
