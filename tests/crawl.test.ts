@@ -336,6 +336,9 @@ describe('the local web of Henan counties (demo and benchmark)', () => {
       expect(runs.map((r) => [r.status, r.inserted, r.failed])).toEqual(Array(4).fill(['ok', 13, 0]));
       const formats = await store.db.execute(sql`select f.format, count(*)::int as n from report_facts f group by f.format order by f.format`);
       expect(rowsOf<{ format: string; n: number }>(formats)).toEqual([{ format: '2019', n: 28 }, { format: '2021', n: 24 }]);
+      // a department of each county publishes in May: late, for both years
+      const late = rowsOf<{ n: number }>(await store.db.execute(sql`select count(*)::int as n from findings where rule = 'PUB.LATE' and active`));
+      expect(late).toEqual([{ n: 8 }]);
     } finally {
       await store.close();
       await web.close();

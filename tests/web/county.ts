@@ -16,7 +16,11 @@ export interface Published {
   change?: (values: Record<string, number>) => void;
   /** served only as an attachment of a "详见附件" page */
   attached?: 'pdf' | 'docx';
+  /** the date its list shows, when not January of the next year (a late report) */
+  published?: string;
 }
+
+const listDate = (r: Published, day: string) => r.published ?? `${r.year + 1}-01-${day}`;
 
 /** Which county a fake site plays. */
 export interface Who {
@@ -81,7 +85,7 @@ const NOISE = ['郏县政府信息公开指南', '关于印发2024年郏县政�
 export async function trsCounty(reports: Published[], { who = JIAXIAN, perPage = 4 }: SiteOptions = {}): Promise<County> {
   const listed = new Set(reports.map((_, i) => i));
   const items = () => [
-    ...reports.map((r, i) => ({ i, title: `${r.agency}${r.year}年政府信息公开工作年度报告`, href: `./${r.year + 1}01/t${r.year + 1}0120_${1000 + i}.html`, date: `${r.year + 1}-01-20` })).filter((x) => listed.has(x.i)),
+    ...reports.map((r, i) => ({ i, title: `${r.agency}${r.year}年政府信息公开工作年度报告`, href: `./${r.year + 1}01/t${r.year + 1}0120_${1000 + i}.html`, date: listDate(r, '20') })).filter((x) => listed.has(x.i)),
     ...NOISE.map((t, k) => ({ i: -1, title: t, href: `./202403/t20240301_${900 + k}.html`, date: '2024-03-01' })),
   ];
   const listPage = (n: number): Buffer => {
@@ -136,7 +140,7 @@ export async function trsCounty(reports: Published[], { who = JIAXIAN, perPage =
 export async function hanwebCounty(reports: Published[], { who = BAOFENG, perPage = 3 }: SiteOptions = {}): Promise<County> {
   const listed = new Set(reports.map((_, i) => i));
   const record = (r: Published, i: number) =>
-    `<record><![CDATA[<li><a href='/art/${r.year + 1}/1/25/art_1234_${5000 + i}.html' title='${r.agency}${r.year}年政府信息公开工作年度报告' target="_blank">${r.agency}${r.year}年政府信息公开工作…</a><span>${r.year + 1}-01-25</span></li>]]></record>`;
+    `<record><![CDATA[<li><a href='/art/${r.year + 1}/1/25/art_1234_${5000 + i}.html' title='${r.agency}${r.year}年政府信息公开工作年度报告' target="_blank">${r.agency}${r.year}年政府信息公开工作…</a><span>${listDate(r, '25')}</span></li>]]></record>`;
   const records = () => reports.map((r, i) => (listed.has(i) ? record(r, i) : '')).filter(Boolean);
   const fallback: Handler = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -201,7 +205,7 @@ export async function vsbCounty(reports: Published[], { who = XIANGCHENG, perPag
     const k = n === 0 ? 1 : pages - n + 1;
     const rows = all
       .slice((k - 1) * perPage, k * perPage)
-      .map(({ r, i }) => `<li><a href="${n === 0 ? '../info' : '../../info'}/1012/${7000 + i}.htm" title="${r.agency}${r.year}年政府信息公开工作年度报告">${r.agency}${r.year}年政府信息公开…</a><span>${r.year + 1}-01-2${i % 9}</span></li>`)
+      .map(({ r, i }) => `<li><a href="${n === 0 ? '../info' : '../../info'}/1012/${7000 + i}.htm" title="${r.agency}${r.year}年政府信息公开工作年度报告">${r.agency}${r.year}年政府信息公开…</a><span>${listDate(r, `2${i % 9}`)}</span></li>`)
       .join('\n');
     const next = k < pages ? `<span class="p_next p_fun"><a href="zfxxgknb/${pages - k}.htm">下页</a></span><span class="p_last p_fun"><a href="zfxxgknb/1.htm">尾页</a></span>` : '';
     return `<html><head><link rel="stylesheet" href="/_sitegray/_sitegray_d.css"></head><body><div class="list"><ul>${rows}</ul></div><span class="p_pages">${next}</span><span class="p_t">${k}/${pages}</span></body></html>`;
@@ -243,7 +247,7 @@ export async function nextLinkCounty(reports: Published[], { who = YUZHOU, perPa
       const k = Math.min(n, pages);
       const rows = all
         .slice((k - 1) * perPage, k * perPage)
-        .map(({ r, i }) => `<li><a href="/nb/${8000 + i}.html">${r.agency}${r.year}年政府信息公开工作年度报告</a><span>${r.year + 1}-01-30</span></li>`)
+        .map(({ r, i }) => `<li><a href="/nb/${8000 + i}.html">${r.agency}${r.year}年政府信息公开工作年度报告</a><span>${listDate(r, '30')}</span></li>`)
         .join('');
       // the last page's 下一页 asks for a page past the end, which repeats the last page
       return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body><ul>${rows}</ul><a href="/nb/list.html?p=${n + 1}">下一页</a></body></html>`);

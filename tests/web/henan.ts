@@ -1,7 +1,7 @@
 // A whole local web of Henan county sites for the demo and the crawl benchmark: counties
 // in turn on each CMS family, each publishing its government's, departments' and a
-// township's reports for 2019–2024 (the 2019 layout before 2021), one report late and
-// one missing per county.
+// township's reports for 2019–2024 (the 2019 layout before 2021), one department late
+// every year and one missing for the last year.
 import type { SiteConfig } from '../../scrapers/config.js';
 import { hanwebCounty, nextLinkCounty, trsCounty, vsbCounty, type County, type Published, type Who } from './county.js';
 
@@ -39,7 +39,9 @@ export async function startHenanWeb(sites = 6, years = YEARS): Promise<HenanWeb>
       for (const [i, agency] of agencies.entries()) {
         // every county misses one department's report for the last year
         if (year === years[years.length - 1] && i === 2) continue;
-        reports.push({ agency, year, change: (v) => (v['s3.new.natural'] = 30 + ((k + i + year) % 9)) });
+        // and publishes one department's report of each year in May, after the deadline
+        const published = i === 3 ? `${year + 1}-05-18` : undefined;
+        reports.push({ agency, year, published, change: (v) => (v['s3.new.natural'] = 30 + ((k + i + year) % 9)) });
       }
     }
     counties.push(await FAMILIES[k % FAMILIES.length]!(reports, { who, perPage: 15 }));
