@@ -256,26 +256,26 @@ describe('a page that only links to the report', () => {
     Buffer.from(`<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="ArticleTitle" content="郏县人民政府2024年政府信息公开工作年度报告"><meta name="PubDate" content="2025-01-20 10:31"></head>
 <body><div class="nav"><a href="/">首页</a><img src="/images/logo.png"></div><div class="TRS_Editor"><p>详见附件。</p>${body}</div></body></html>`);
   const files: Record<string, string> = {
-    'https://www.jiaxian.gov.cn/zwgk/P020250120375309063825.pdf': '003.pdf',
-    'https://www.jiaxian.gov.cn/zwgk/P020250120375739523059.doc': '003.doc',
-    'https://www.jiaxian.gov.cn/zwgk/W020250120.jpg': '003-photo.jpg',
+    'https://example.jiaxian.gov.cn/zwgk/P020250120375309063825.pdf': '003.pdf',
+    'https://example.jiaxian.gov.cn/zwgk/P020250120375739523059.doc': '003.doc',
+    'https://example.jiaxian.gov.cn/zwgk/W020250120.jpg': '003-photo.jpg',
   };
   const fetched: string[] = [];
   const resolve = async (url: string) => {
     fetched.push(url);
     return files[url] ? doc(files[url]!) : null;
   };
-  const url = 'https://www.jiaxian.gov.cn/zwgk/t20250120_123.html';
+  const url = 'https://example.jiaxian.gov.cn/zwgk/t20250120_123.html';
 
   it('reads the report from the attachment, keeping the page it came from', async () => {
     const bytes = page('<p class="insertfileTag">附件：<a appendix="true" href="./P020250120375309063825.pdf" title="郏县人民政府2024年政府信息公开工作年度报告.pdf">附件1</a></p>');
     expect((await readDocument({ bytes, url })).status).toBe('not_report');
     const r = await readDocument({ bytes, url }, { resolve });
     expect(r.status).toBe('report');
-    expect(r.source).toMatchObject({ url: 'https://www.jiaxian.gov.cn/zwgk/P020250120375309063825.pdf', via: url, mediaType: 'application/pdf', publishedAt: '2025-01-20 10:31' });
+    expect(r.source).toMatchObject({ url: 'https://example.jiaxian.gov.cn/zwgk/P020250120375309063825.pdf', via: url, mediaType: 'application/pdf', publishedAt: '2025-01-20 10:31' });
     expect(wrongCells(r.values, seed003.values)).toEqual([]);
     expect(r.warnings[0]).toContain('报告取自附件“郏县人民政府2024年政府信息公开工作年度报告.pdf”');
-    expect(fetched).not.toContain('https://www.jiaxian.gov.cn/images/logo.png');
+    expect(fetched).not.toContain('https://example.jiaxian.gov.cn/images/logo.png');
   });
 
   it('finds an attachment written by a script, and goes past one that cannot be fetched', async () => {
