@@ -325,20 +325,24 @@ describe('nianjian probe', () => {
 
 describe('the local web of Henan counties (demo and benchmark)', () => {
   it('serves each family its reports in both layouts, and all of them crawl in', async () => {
-    const web = await startHenanWeb(4, [2020, 2024]);
+    // five to a list page: every family's pager is walked to its third page
+    const web = await startHenanWeb(6, [2020, 2024], 5);
     const dir = tmp();
     const store = await openDb({ dataDir: dir });
     try {
       const memo = new StoreMemo(store.db);
       const runs = await Promise.all(web.counties.map((c) => crawlSource(store.db, memo, c.config, { fetcher: new Fetcher(FAST) })));
-      expect(web.counties.map((c) => c.config.preset)).toEqual(['trs', 'hanweb', 'vsb', 'generic']);
-      expect(web.reports).toBe(4 * 13);
-      expect(runs.map((r) => [r.status, r.inserted, r.failed])).toEqual(Array(4).fill(['ok', 13, 0]));
+      expect(web.counties.map((c) => c.config.preset)).toEqual(['trs', 'hanweb', 'vsb', 'sitesources', 'pds', 'generic']);
+      expect(web.reports).toBe(6 * 13);
+      expect(runs.map((r) => [r.status, r.inserted, r.failed])).toEqual(Array(6).fill(['ok', 13, 0]));
+      // TRS lists three noise items too (16 items: 4 pages); the plain site's 下一页 past the
+      // end repeats its last page, seen once more and left
+      expect(runs.map((r) => r.pages)).toEqual([4, 3, 3, 3, 3, 4]);
       const formats = await store.db.execute(sql`select f.format, count(*)::int as n from report_facts f group by f.format order by f.format`);
-      expect(rowsOf<{ format: string; n: number }>(formats)).toEqual([{ format: '2019', n: 28 }, { format: '2021', n: 24 }]);
+      expect(rowsOf<{ format: string; n: number }>(formats)).toEqual([{ format: '2019', n: 42 }, { format: '2021', n: 36 }]);
       // a department of each county publishes in May: late, for both years
       const late = rowsOf<{ n: number }>(await store.db.execute(sql`select count(*)::int as n from findings where rule = 'PUB.LATE' and active`));
-      expect(late).toEqual([{ n: 8 }]);
+      expect(late).toEqual([{ n: 12 }]);
     } finally {
       await store.close();
       await web.close();

@@ -78,6 +78,8 @@ const JIAXIAN: Who = { id: 'henan.pingdingshan.jiaxian', name: '郏县人民政�
 const BAOFENG: Who = { id: 'henan.pingdingshan.baofeng', name: '宝丰县人民政府', regionCode: '410421' };
 const XIANGCHENG: Who = { id: 'henan.xuchang.xiangcheng', name: '襄城县人民政府', regionCode: '411025' };
 const YUZHOU: Who = { id: 'henan.xuchang.yuzhou', name: '禹州市人民政府', regionCode: '411081' };
+const CHANGGE: Who = { id: 'henan.xuchang.changge', name: '长葛市人民政府', regionCode: '411082' };
+const YEXIAN: Who = { id: 'henan.pingdingshan.yexian', name: '叶县人民政府', regionCode: '410422' };
 
 const NOISE = ['郏县政府信息公开指南', '关于印发2024年郏县政务公开工作要点的通知', '郏县政府信息公开制度'];
 
@@ -260,4 +262,56 @@ export async function nextLinkCounty(reports: Published[], { who = YUZHOU, perPa
   const site = await startSite({}, fallback);
   const config = configOf(who, site, 'generic', { url: '/nb/list.html', list: { item: 'ul li' } });
   return { ...county(site, config, reports, listed), moveTo: (u) => (movedTo = u) };
+}
+
+/** Henan's sitesources platform: list1.html, list2.html … with the page count in script.json; article<hex>.html details. */
+export async function sitesourcesCounty(reports: Published[], { who = CHANGGE, perPage = 3 }: SiteOptions = {}): Promise<County> {
+  const listed = new Set(reports.map((_, i) => i));
+  const hex = (i: number) => (0x1a2b3c00 + i).toString(16).padStart(32, '0');
+  const all = () => reports.map((r, i) => ({ r, i })).filter((x) => listed.has(x.i));
+  const fallback: Handler = (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const base = '/sitesources/cgs/page_pc/zwgk/zfxxgknb/';
+    if (path === `${base}script.json`) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ endPage: Math.max(1, Math.ceil(all().length / perPage)) }));
+    const list = new RegExp(`^${base}list(\\d+)\\.html$`).exec(path);
+    if (list) {
+      const n = Number(list[1]);
+      const rows = all()
+        .slice((n - 1) * perPage, n * perPage)
+        .map(({ r, i }) => `<li><a href="${base}article${hex(i)}.html" title="${r.agency}${r.year}年政府信息公开工作年度报告">${r.agency}${r.year}年政府信息公开工作年度报告</a><span>${listDate(r, '22')}</span></li>`)
+        .join('');
+      return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body><ul class="hap_infoBox">${rows}</ul></body></html>`);
+    }
+    const art = new RegExp(`^${base}article([0-9a-f]{32})\\.html$`).exec(path);
+    const r = art ? reports[parseInt(art[1]!, 16) - 0x1a2b3c00] : undefined;
+    if (r) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r).replace('class="TRS_Editor"', 'class="hap_xq_content"'));
+    res.writeHead(404).end();
+  };
+  const site = await startSite({}, fallback);
+  return county(site, configOf(who, site, 'sitesources', { url: '/sitesources/cgs/page_pc/zwgk/zfxxgknb/list1.html' }), reports, listed);
+}
+
+/** 平顶山's platform: channels/<id>.html, channels/<id>_2.html … with "1/N" in .page-info; contents/<col>/<id>.html details. */
+export async function pdsCounty(reports: Published[], { who = YEXIAN, perPage = 3 }: SiteOptions = {}): Promise<County> {
+  const listed = new Set(reports.map((_, i) => i));
+  const all = () => reports.map((r, i) => ({ r, i })).filter((x) => listed.has(x.i));
+  const fallback: Handler = (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const list = /^\/channels\/20091(?:_(\d+))?\.html$/.exec(path);
+    if (list) {
+      const n = list[1] ? Number(list[1]) : 1;
+      const pages = Math.max(1, Math.ceil(all().length / perPage));
+      const rows = all()
+        .slice((n - 1) * perPage, n * perPage)
+        .map(({ r, i }) => `<li><a href="/contents/20091/${583000 + i}.html">${r.agency}${r.year}年政府信息公开工作年度报告</a><span>${listDate(r, '24')}</span></li>`)
+        .join('');
+      return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body><ul class="content_list">${rows}</ul><div class="page-info">${n}/${pages}</div></body></html>`);
+    }
+    const c = /^\/contents\/20091\/(\d+)\.html$/.exec(path);
+    const r = c ? reports[Number(c[1]) - 583000] : undefined;
+    if (r) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r).replace('class="TRS_Editor"', 'class="article-details"'));
+    res.writeHead(404).end();
+  };
+  const site = await startSite({}, fallback);
+  return county(site, configOf(who, site, 'pds', { url: '/channels/20091.html' }), reports, listed);
 }

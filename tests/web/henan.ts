@@ -3,7 +3,7 @@
 // township's reports for 2019–2024 (the 2019 layout before 2021), one department late
 // every year and one missing for the last year.
 import type { SiteConfig } from '../../scrapers/config.js';
-import { hanwebCounty, nextLinkCounty, trsCounty, vsbCounty, type County, type Published, type Who } from './county.js';
+import { hanwebCounty, nextLinkCounty, pdsCounty, sitesourcesCounty, trsCounty, vsbCounty, type County, type Published, type Who } from './county.js';
 
 const COUNTIES: Array<[string, string, string]> = [
   ['410425', 'pingdingshan.jiaxian', '郏县'], ['410421', 'pingdingshan.baofeng', '宝丰县'], ['410422', 'pingdingshan.yexian', '叶县'],
@@ -17,7 +17,7 @@ const COUNTIES: Array<[string, string, string]> = [
   ['410182', 'zhengzhou.xingyang', '荥阳市'], ['410184', 'zhengzhou.xinzheng', '新郑市'],
 ];
 const DEPARTMENTS = ['财政局', '教育局', '民政局', '卫生健康委员会', '自然资源局'];
-const FAMILIES = [trsCounty, hanwebCounty, vsbCounty, nextLinkCounty];
+const FAMILIES = [trsCounty, hanwebCounty, vsbCounty, sitesourcesCounty, pdsCounty, nextLinkCounty];
 export const YEARS = [2019, 2020, 2021, 2022, 2023, 2024];
 
 export interface HenanWeb {
@@ -28,7 +28,7 @@ export interface HenanWeb {
   close(): Promise<void>;
 }
 
-export async function startHenanWeb(sites = 6, years = YEARS): Promise<HenanWeb> {
+export async function startHenanWeb(sites = 6, years = YEARS, perPage = 15): Promise<HenanWeb> {
   const counties: County[] = [];
   for (let k = 0; k < sites; k++) {
     const [regionCode, id, place] = COUNTIES[k % COUNTIES.length]!;
@@ -44,7 +44,7 @@ export async function startHenanWeb(sites = 6, years = YEARS): Promise<HenanWeb>
         reports.push({ agency, year, published, change: (v) => (v['s3.new.natural'] = 30 + ((k + i + year) % 9)) });
       }
     }
-    counties.push(await FAMILIES[k % FAMILIES.length]!(reports, { who, perPage: 15 }));
+    counties.push(await FAMILIES[k % FAMILIES.length]!(reports, { who, perPage }));
   }
   return {
     counties,
