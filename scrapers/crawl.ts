@@ -97,7 +97,7 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
         const url = queue[i]!;
         if (visited.has(url)) continue;
         visited.add(url);
-        const f = await fetcher.get(url, { referer: i ? entry.url : undefined, expectPath: false });
+        const f = await fetcher.get(url, { referer: i ? entry.url : undefined });
         s.pages++;
         if (f.kind !== 'ok') {
           count(errorKey(f));

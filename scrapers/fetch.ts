@@ -214,7 +214,7 @@ export class Fetcher {
   }
 
   /** GET a URL politely; never throws for what the site does. */
-  async get(target: string, opts: { referer?: string; conditional?: Conditional; expectPath?: boolean } = {}): Promise<Fetched> {
+  async get(target: string, opts: { referer?: string; conditional?: Conditional } = {}): Promise<Fetched> {
     let url = new URL(target);
     if (this.policy.robots === 'obey') {
       const robots = await this.robotsFor(url);
@@ -257,7 +257,7 @@ export class Fetcher {
         if (++redirects > this.policy.maxRedirects) return { kind: 'error', url: target, error: 'redirects', detail: `重定向超过 ${this.policy.maxRedirects} 次`, status: s, attempts };
         const next = new URL(raw.headers.location, url);
         // a page that sends everything it does not have to the home page is a soft 404
-        if (next.pathname === '/' && url.pathname !== '/' && !opts.expectPath) return { kind: 'error', url: target, error: 'soft_404', detail: `重定向到首页 ${next.href}`, status: s, attempts };
+        if (next.pathname === '/' && url.pathname !== '/') return { kind: 'error', url: target, error: 'soft_404', detail: `重定向到首页 ${next.href}`, status: s, attempts };
         url = next;
         continue;
       }
