@@ -3,6 +3,7 @@ import { StoreLockedError } from '../server/db/client.js';
 import { UsageError } from './args.js';
 import { crawlCommand } from './crawl.js';
 import { probeCommand } from './probe.js';
+import { workerCommand } from './worker.js';
 import { parseCommand } from './parse.js';
 import { dbCommand, importCommand, reparseCommand } from './store-commands.js';
 import { userCommand } from './user.js';
@@ -17,6 +18,7 @@ const USAGE = `用法：nianjian <命令> [参数]
                            用当前解析器重新读取已存文档，列出数值和问题的变化
   crawl [--source 站点] [--year 年度] [--since 年度] [--dry-run]
                            抓取 scrapers/sources/ 中配置的站点（--dry-run 只列出找到的报告，不存储）
+  worker                   只做抓取的工作进程（PostgreSQL；可启动多个，同一网站同时只由一个进程抓取）
   probe 网址               查看一个列表页：CMS 类型、编码、robots、防护、条目数，并给出站点配置草稿
   db migrate               创建或升级数据库结构
   user add 用户名 --role viewer|reviewer|admin [--region 代码]
@@ -51,6 +53,8 @@ async function dispatch(command: string | undefined, rest: string[]): Promise<nu
       return crawlCommand(rest);
     case 'probe':
       return probeCommand(rest);
+    case 'worker':
+      return workerCommand(rest);
     case 'user':
       return userCommand(rest);
     case undefined:

@@ -4,6 +4,7 @@ import cron from 'node-cron';
 import { buildApp } from './app.js';
 import { openDb } from './db/client.js';
 import { loadConfigs, sourcesDir } from '../scrapers/config.js';
+import { startCrawlQueue } from './crawl-queue.js';
 import { scheduleCrawls } from './schedule.js';
 import { checkMissing } from './store/reports.js';
 
@@ -20,12 +21,17 @@ const missing = cron.schedule('30 2 * * *', async () => {
 }, { name: 'pub-missing', timezone: 'Asia/Shanghai', noOverlap: true });
 
 // Every configured site crawled on its schedule; a broken config stops the start, loudly.
-const crawls = scheduleCrawls(store.db, loadConfigs(sourcesDir()), (s) => app.log.info(s, 'crawl'));
+// With PostgreSQL the runs are queued, and this process is one of the workers taking them.
+const configs = loadConfigs(sourcesDir());
+const log = (s: object) => app.log.info(s, 'crawl');
+const queue = store.kind === 'postgres' ? await startCrawlQueue(process.env.DATABASE_URL!, store.db, configs, log, { work: true }) : undefined;
+const crawls = scheduleCrawls(store.db, configs, log, queue);
 app.log.info({ sources: new Set(crawls.tasks.map((t) => t.source)).size }, 'crawl schedule');
 
 const stop = async () => {
   await missing.stop();
   await crawls.stop();
+  await queue?.stop();
   await app.close();
   await store.close();
   process.exit(0);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigs, parseConfig } from '../scrapers/config.js';
 import { buildApp } from '../server/app.js';
 import { createAccount } from '../server/auth/accounts.js';
+import { startCrawlQueue } from '../server/crawl-queue.js';
 import { scheduleCrawls } from '../server/schedule.js';
 import { crawlSource } from '../scrapers/crawl.js';
 import { candidates, furtherPages, readList } from '../scrapers/list.js';
@@ -227,6 +228,33 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
     expect(run.notes.some((n) => n.startsWith('列表已迁移'))).toBe(true);
     expect(moved.site.requests.filter((p) => p.startsWith('/nb/list.html'))).toEqual(['/nb/list.html', '/nb/list.html?p=2', '/nb/list.html?p=3']);
   });
+
+  it.skipIf(backend.name !== 'postgres')('shares queued runs between workers, one run per host at a time', async () => {
+    const shared = await trsCounty([{ agency: '郏县审计局', year: 2024 }, { agency: '郏县审计局', year: 2023 }], { who: { id: 'henan.queue.a', name: '郏县人民政府', regionCode: '410425' } });
+    const other = await vsbCounty([{ agency: '襄城县审计局', year: 2024 }], { who: { id: 'henan.queue.c', name: '襄城县人民政府', regionCode: '411025' } });
+    sites.push(shared, other);
+    // a second source on the same host (a department's column on the county portal)
+    const sameHost = { ...shared.config, id: 'henan.queue.b' };
+    const configs = [shared.config, sameHost, other.config];
+    const done: Array<{ sourceId?: string; status?: string; source?: string; error?: string }> = [];
+    let finish: () => void;
+    const all = new Promise<void>((r) => (finish = r));
+    const log = (e: object) => {
+      done.push(e);
+      if (done.length === 3) finish();
+    };
+    const url = backend.env().DATABASE_URL!;
+    const workers = [await startCrawlQueue(url, store.db, configs, log, { work: true }), await startCrawlQueue(url, store.db, configs, log, { work: true })];
+    try {
+      for (const c of configs) await workers[0]!.enqueue(c);
+      await all;
+      expect(done.map((d) => d.sourceId ?? d.source).sort()).toEqual(['henan.queue.a', 'henan.queue.b', 'henan.queue.c']);
+      expect(done.every((d) => d.status === 'ok')).toBe(true);
+      expect(shared.site.maxConcurrent).toBe(1);
+    } finally {
+      for (const w of workers) await w.stop();
+    }
+  }, 60_000);
 
   it('serves the crawl state: sources with health and last run, a source’s runs, inside the account’s region', async () => {
     await createAccount(store.db, { username: 'crawlview', password: '一个足够长的测试密码', role: 'viewer', regionCode: null, actor: 'test' });
