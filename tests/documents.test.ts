@@ -105,6 +105,24 @@ describe('text-layer PDF, rebuilt from positions and rules', () => {
     expect(r.evidence['s3.total.total']).toMatchObject({ page: 4 });
   });
 
+  it('reads tables printed without rules: columns from the headings, wrapped labels to the figures they centre on', async () => {
+    const r = await analyseDocument({ bytes: doc('003-unruled.pdf') });
+    expect(r.tables).toEqual({ s2: 'ok', s3: 'ok', s4: 'ok' });
+    expect(wrongCells(r.values, seed003.values)).toEqual([]);
+    // § 三 runs over to page 3 without its headings: the columns carry over
+    expect(r.evidence['s3.total.total']).toMatchObject({ page: 3, printed: '36' });
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
+
+  it('keeps a blank cell of a rule-less table in its column, by the heading above it', async () => {
+    const at = (x: number, y: number, t: string) => `BT /F1 9 Tf ${x} ${y} Td (${t}) Tj ET`;
+    // headings centred at 200, 260, 320, 380, 440; the row leaves the second column blank
+    const head = [[185, 'Upheld'], [240, 'Corrected'], [308, 'Other'], [361, 'Pending'], [428, 'Total']].map(([x, t]) => at(x as number, 700, t as string)).join(' ');
+    const row = [[60, 'Review'], [197, '1'], [317, '2'], [377, '2'], [437, '5']].map(([x, t]) => at(x as number, 680, t as string)).join(' ');
+    const text = await readDocumentText({ bytes: drawnPdf(`${head} ${row}`) });
+    expect(text.split('\n').pop()).toBe('Review\t1\t\t2\t2\t5');
+  });
+
   it('reads the 2019 layout', async () => {
     const r = await readDocument({ bytes: doc('2019.pdf') });
     expect(r.format).toBe('2019');

@@ -239,10 +239,16 @@ export interface PageContent {
   grids: Grid[];
   /** the text of a grid cell when it was read separately (OCR), by `${grid}:${row}:${col}` */
   cellText?: Map<string, { text: string; confidence?: number }>;
+  /** columns of an unruled table the page before left unfinished */
+  continued?: number[] | null;
 }
 
 export interface PageLines {
   lines: Line[];
+  /** tables found on the page: ruled grids, then tables printed without rules */
+  tables: number;
+  /** the columns of the page's last table printed without rules, for its continuation overleaf */
+  columns: number[] | null;
   /** text lines in the top and bottom bands, candidates for running headers and footers */
   margins: Array<{ index: number; text: string }>;
 }
@@ -287,13 +293,243 @@ function splitAtRules(items: Item[], grids: Grid[]): Item[] {
   return out;
 }
 
+/** A value as a table prints it: a number, a dash or slash for none, 无. */
+const VALUE = /^(?:[-+]?\d[\d,]*(?:\.\d+)?|[—–\-/／]|无)$/;
+
+/** A line's items joined into words where no space falls between them (pdfjs splits 50835 into 5 and 0835). */
+function words(items: Item[]): Item[] {
+  const out: Item[] = [];
+  for (const it of items) {
+    const prev = out[out.length - 1];
+    const gap = prev ? it.box[0] - prev.box[2] : Infinity;
+    const size = prev ? Math.max(1, Math.min(prev.size, it.size)) : 1;
+    const cjk = prev && CJK.test(prev.text.slice(-1)) && CJK.test(it.text[0] ?? '');
+    if (prev && gap <= (cjk ? 1 : 0.3) * size) {
+      out[out.length - 1] = { ...prev, text: prev.text + it.text, box: [prev.box[0], Math.min(prev.box[1], it.box[1]), it.box[2], Math.max(prev.box[3], it.box[3])], confidence: prev.confidence ?? it.confidence };
+    } else out.push({ ...it, text: it.text.trim() });
+  }
+  return out.filter((w) => w.text);
+}
+
+const centre = (b: Box) => (b[0] + b[2]) / 2;
+const middle = (b: Box) => (b[1] + b[3]) / 2;
+
+/**
+ * Lines of one label column cut into one block per row (a block may be empty, and none
+ * reaches past its neighbours' figures), so that the blocks sit as centred as possible on
+ * their rows' figures: the least sum of squared distances between a block's middle and its
+ * row's, by dynamic programming.
+ */
+/** Weight of a block's spread about its row: only breaks ties between equally centred cuts. */
+const SPREAD = 0.01;
+
+function centredBlocks(words: Item[], rows: number[], brokenLast: boolean): Item[][] {
+  const lines: Item[][] = [];
+  for (const w of [...words].sort((a, b) => middle(a.box) - middle(b.box) || a.box[0] - b.box[0])) {
+    const last = lines[lines.length - 1];
+    if (last && Math.abs(middle(last[0]!.box) - middle(w.box)) < w.size / 2) last.push(w);
+    else lines.push([w]);
+  }
+  const y = lines.map((l) => middle(l[0]!.box));
+  const n = y.length;
+  const m = rows.length;
+  const cost = (a: number, b: number, row: number) => {
+    if (a === b) return 0;
+    // a row's label lies inside its cell, which ends before the neighbouring rows' middles
+    if ((row > 0 && y[a]! <= rows[row - 1]!) || (row < m - 1 && y[b - 1]! >= rows[row + 1]!)) return Infinity;
+    let sum = 0;
+    let spread = 0;
+    for (let k = a; k < b; k++) {
+      sum += y[k]!;
+      spread += (y[k]! - rows[row]!) ** 2;
+    }
+    // a last row that runs on over the page break has its figures at its top, not its middle
+    if (brokenLast && row === m - 1) return y[a]! < rows[row]! ? SPREAD * spread : 0;
+    const d = sum / (b - a) - rows[row]!;
+    // centred first; of blocks as centred, the tighter (a line between two rows goes with the nearer)
+    return d * d * (b - a) + SPREAD * spread;
+  };
+  const best = Array.from({ length: m + 1 }, () => new Array<number>(n + 1).fill(Infinity));
+  const from = Array.from({ length: m + 1 }, () => new Array<number>(n + 1).fill(0));
+  best[0]![0] = 0;
+  for (let k = 1; k <= m; k++) {
+    for (let t = 0; t <= n; t++) {
+      for (let s0 = 0; s0 <= t; s0++) {
+        const c = best[k - 1]![s0]! + cost(s0, t, k - 1);
+        if (c < best[k]![t]!) {
+          best[k]![t] = c;
+          from[k]![t] = s0;
+        }
+      }
+    }
+  }
+  const out: Item[][] = rows.map(() => []);
+  for (let k = m, t = n; k > 0; k--) {
+    const s0 = from[k]![t]!;
+    out[k - 1] = lines.slice(s0, t).flat();
+    t = s0;
+  }
+  return out;
+}
+
+/**
+ * Tables printed without rules: the columns are where the header prints its lowest headings
+ * (those with no heading under them: 商业企业 under 法人或其他组织, 自然人 beside them), and
+ * each figure of a row goes to the column it stands under, so a blank cell stays a blank
+ * cell instead of shifting the figures after it. Returns, by line index, the row's cells;
+ * a table whose figures do not line up under its headings is left to the text reader.
+ */
+function unruledRows(
+  lines: Item[][],
+  page: number,
+  height: number,
+  firstTable: number,
+  carried: number[] | null,
+): { rows: Map<number, Cell[]>; consumed: Set<number>; tables: number; columns: number[] | null } {
+  let last: number[] | null = null;
+  const W = lines.map(words);
+  const valueRow = (ws: Item[]) => {
+    const first = ws.findIndex((w) => VALUE.test(w.text));
+    return first >= 0 && ws.length - first >= 3 && ws.slice(first).every((w) => VALUE.test(w.text));
+  };
+  const rows = new Map<number, Cell[]>();
+  /** label lines folded into their rows */
+  const consumed = new Set<number>();
+  let tables = 0;
+  for (let i = 0; i < W.length; i++) {
+    if (!valueRow(W[i]!)) continue;
+    // the header: the text lines right above, close together
+    const header: Item[] = [];
+    for (let k = i - 1, below = W[i]![0]!.box[1]; k >= 0 && k >= i - 5; k--) {
+      const ws = W[k]!;
+      if (!ws.length || ws.some((w) => VALUE.test(w.text)) || below - Math.max(...ws.map((w) => w.box[3])) > 2.5 * ws[0]!.size) break;
+      header.push(...ws);
+      below = Math.min(...ws.map((w) => w.box[1]));
+    }
+    // the run of value rows and the label lines between them
+    const run: number[] = [];
+    let j = i;
+    const firstValue = Math.min(...W[i]!.filter((w) => VALUE.test(w.text)).map((w) => w.box[0]));
+    // a label line stays inside the label column; a heading or a paragraph ends the table
+    const labelLine = (ws: Item[]) => ws.length > 0 && ws.every((w) => w.box[2] <= firstValue + 0.5 * w.size && !w.text.includes('。'));
+    for (; j < W.length; j++) {
+      const ws = W[j]!;
+      if (valueRow(ws)) run.push(j);
+      else if (!labelLine(ws)) break;
+    }
+    const values = run.flatMap((r) => W[r]!.filter((w) => VALUE.test(w.text)));
+    const left = Math.min(...values.map((w) => w.box[0]));
+    const right = Math.max(...values.map((w) => w.box[2]));
+    const leaves = header.filter(
+      (h) => centre(h.box) >= left - (right - left) * 0.05 && centre(h.box) <= right + (right - left) * 0.05 && !header.some((o) => o !== h && o.box[1] > h.box[3] - 1 && o.box[0] < h.box[2] && o.box[2] > h.box[0]),
+    );
+    // a table continued from the page before prints no headings: its columns carry over
+    const continued = leaves.length < 3 && carried !== null && rows.size === 0;
+    const columns = continued ? carried! : leaves.map((h) => centre(h.box)).sort((a, b) => a - b);
+    const widest = Math.max(...run.map((r) => W[r]!.filter((w) => VALUE.test(w.text)).length));
+    const spacing = Math.min(...columns.slice(1).map((c, k) => c - columns[k]!));
+    let fits = columns.length >= widest && columns.length >= 3;
+    const placed = new Map<number, Array<Item | null>>();
+    for (const r of fits ? run : []) {
+      const slots: Array<Item | null> = columns.map(() => null);
+      for (const w of W[r]!.filter((x) => VALUE.test(x.text))) {
+        const k = columns.reduce((best, c, n) => (Math.abs(c - centre(w.box)) < Math.abs(columns[best]! - centre(w.box)) ? n : best), 0);
+        if (slots[k] || Math.abs(columns[k]! - centre(w.box)) > spacing / 2) fits = false;
+        slots[k] = w;
+      }
+      placed.set(r, slots);
+    }
+    if (fits) {
+      const table = firstTable + tables++;
+      last = columns;
+      // A wrapped label's lines sit above and below its row's figures, which are centred
+      // against it. In each label column the lines are cut into one block per row so that
+      // every block is as well centred on its row's figures as can be. The label lines
+      // right after the headings are the first row's.
+      const headerBottom = continued ? -Infinity : Math.max(...leaves.map((h) => h.box[3]));
+      let first = i;
+      while (first > 0 && first > i - 6 && labelLine(W[first - 1]!) && Math.min(...W[first - 1]!.map((w) => w.box[1])) > headerBottom) first--;
+      const rowY = run.map((r) => (Math.min(...W[r]!.map((w) => w.box[1])) + Math.max(...W[r]!.map((w) => w.box[3]))) / 2);
+      const labels = new Map<number, Item[]>(run.map((r) => [r, []]));
+      const size = W[i]![0]!.size;
+      const columnsOfLabels = new Map<number, Item[]>();
+      for (let k = first; k < j; k++) {
+        for (const w of W[k]!) {
+          if (VALUE.test(w.text) && run.includes(k)) continue;
+          const key = Math.round(centre(w.box) / (2 * size));
+          columnsOfLabels.set(key, [...(columnsOfLabels.get(key) ?? []), w]);
+        }
+      }
+      // the table goes on overleaf when nothing but the page's footer follows it
+      const brokenLast = W.slice(j).every((ws) => ws.every((w) => w.box[1] > 0.9 * height));
+      let centred = true;
+      for (const ws of columnsOfLabels.values()) {
+        const blocks = centredBlocks(ws, rowY, brokenLast);
+        blocks.forEach((b, n) => labels.get(run[n]!)!.push(...b));
+        // the column of the rows' own labels (one in nearly every row) must come out centred
+        // on every row but a last one broken by the page; otherwise which label is whose is
+        // a guess, and the table is left to the text reader
+        if (blocks.filter((b) => b.length).length >= 0.8 * run.length) {
+          blocks.forEach((b, n) => {
+            if (!b.length || (brokenLast && n === run.length - 1)) return;
+            const mid = b.reduce((a, w) => a + middle(w.box), 0) / b.length;
+            if (Math.abs(mid - rowY[n]!) > 0.75 * size) centred = false;
+          });
+        }
+      }
+      if (!centred) {
+        tables--;
+        last = null;
+        i = Math.max(i, j - 1);
+        continue;
+      }
+      for (const [r, slots] of placed) {
+        // label cells side by side as printed (a group's name beside its items' names),
+        // each read top to bottom
+        const buckets = new Map<number, Item[]>();
+        for (const w of labels.get(r)!) {
+          const key = Math.round(centre(w.box) / (2 * size));
+          buckets.set(key, [...(buckets.get(key) ?? []), w]);
+        }
+        const labelCells = [...buckets.entries()]
+          .sort((x, y) => x[0] - y[0])
+          .map(([, ws], n): Cell => {
+            ws.sort((x, y) => x.box[1] - y.box[1] || x.box[0] - y.box[0]);
+            return { text: cellString(ws.map((w) => [w])), pos: { page, table, row: r + 1, col: n + 1, box: round(boxOf(ws)) } };
+          });
+        if (!labelCells.length) labelCells.push({ text: '', pos: { page, table, row: r + 1, col: 1 } });
+        const cells: Cell[] = [
+          ...labelCells,
+          ...slots.map((w, k): Cell => ({
+            text: w?.text ?? '',
+            pos: { page, table, row: r + 1, col: labelCells.length + k + 1, ...(w ? { box: round(w.box) } : {}) },
+            ...(w?.confidence !== undefined ? { confidence: w.confidence } : {}),
+          })),
+        ];
+        rows.set(r, cells);
+      }
+      for (let k = first; k < j; k++) if (!run.includes(k)) consumed.add(k);
+    }
+    i = Math.max(i, j - 1);
+  }
+  return { rows, consumed, tables, columns: last };
+}
+
 export function pageLines(p: PageContent, firstTable: number): PageLines {
   p = { ...p, items: splitAtRules(p.items, p.grids) };
   const free = p.items.filter((it) => !p.grids.some((g) => inside(it, g.box)));
   type Block = { y: number; lines: Line[] };
   const blocks: Block[] = [];
   const margins: PageLines['margins'] = [];
-  for (const items of groupLines(free)) {
+  const freeLines = groupLines(free);
+  const unruled = unruledRows(freeLines, p.page, p.height, firstTable + p.grids.length, p.continued ?? null);
+  for (const [n, items] of freeLines.entries()) {
+    if (unruled.consumed.has(n)) continue;
+    const row = unruled.rows.get(n);
+    if (row) {
+      blocks.push({ y: boxOf(items)[1], lines: [{ kind: 'row', pos: { page: p.page, table: row[0]!.pos.table, row: n + 1 }, cells: row }] });
+      continue;
+    }
     const text = lineString(items);
     if (!text) continue;
     const box = round(boxOf(items));
@@ -328,7 +564,7 @@ export function pageLines(p: PageContent, firstTable: number): PageLines {
       lines.push(l);
     }
   }
-  return { lines, margins };
+  return { lines, margins, tables: p.grids.length + unruled.tables, columns: unruled.columns };
 }
 
 const PAGE_NUMBER = /^[-—–－_~\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[\/／]\s*\d+|\s*共\s*\d+\s*页)?[-—–－_~\s]*$|^[-—–－]\s*[ivxlc]+\s*[-—–－]$/i;

@@ -152,7 +152,8 @@ export async function openOcr(): Promise<Ocr> {
         grids: grids.map((g) => ({ box: scaled(g.box), cells: g.cells.map((c) => ({ ...c, box: scaled(c.box) })) })),
         cellText,
       };
-      return { page: pageLines(content, at.firstTable), tables: grids.length };
+      const read = pageLines(content, at.firstTable);
+      return { page: read, tables: read.tables };
     },
     async close() {
       await worker.terminate();

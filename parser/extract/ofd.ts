@@ -130,8 +130,9 @@ export function ofdToLines(bytes: Uint8Array, deadline?: number): { lines: Line[
     const ruled = c.h.length + c.v.length <= MAX_PAGE_RULES;
     if (!ruled) warnings.push(`第 ${i + 1} 页线条过多，不按表格读取`);
     const grids = ruled ? findGrids(c.h, c.v, 2) : [];
-    pages.push(pageLines({ page: c.page, height: c.height, items: c.items, grids }, tables + 1));
-    tables += grids.length;
+    const read = pageLines({ page: c.page, height: c.height, items: c.items, grids, continued: pages[pages.length - 1]?.columns }, tables + 1);
+    pages.push(read);
+    tables += read.tables;
   });
   const { lines } = joinPages(pages);
   if (!lines.length) {

@@ -188,8 +188,9 @@ export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Prom
         for (const it of items) it.confidence = OCR_LAYER;
         warnings.push(`第 ${n} 页是带识别文字层的扫描图像，文字层不是原件印刷内容，数值需对照图像核对`);
       }
-      pages.push(pageLines({ page: n, height: vp.height, items, grids }, tables + 1));
-      tables += grids.length;
+      const read = pageLines({ page: n, height: vp.height, items, grids, continued: pages[pages.length - 1]?.columns }, tables + 1);
+      pages.push(read);
+      tables += read.tables;
       page.cleanup();
     }
     const { lines } = joinPages(pages);
