@@ -8,7 +8,7 @@ import { pageLinks } from './extract/links.js';
 import { imagePage, imageToLines, openOcr, type Ocr } from './extract/ocr.js';
 import { pdfToLines } from './extract/pdf.js';
 import { docToLines, docxToLines } from './extract/word.js';
-import { readZip } from './extract/zip.js';
+import { readZip, zipNames } from './extract/zip.js';
 import { lineText } from './sections.js';
 import { documentText, parseDocument, parseLines, sha256 } from './report.js';
 import type { DocumentInput, DocumentMeta, Line, ParsedReport } from './types.js';
@@ -39,7 +39,7 @@ export function sniff(bytes: Uint8Array): { form: Form; mediaType?: string } {
   if (has(bytes, [0x50, 0x4b, 0x03, 0x04])) {
     let names: string[];
     try {
-      names = readZip(bytes).names;
+      names = zipNames(bytes);
     } catch {
       // a damaged or hostile archive: the reader says why when it is opened
       return { form: 'zip', mediaType: 'application/zip' };

@@ -8,8 +8,13 @@ import { UnreadableDocumentError } from '../decode.js';
 export const MAX_UNZIPPED = 200 * 1024 * 1024;
 const MAX_ENTRIES = 5_000;
 
-/** The names of the archive's entries and the content of those `want` asks for. */
-export function readZip(bytes: Uint8Array, want: (name: string) => boolean = () => false): { names: string[]; files: Map<string, Uint8Array> } {
+/** The names of an archive's entries, without inflating any (telling DOCX from OFD needs no more). */
+export function zipNames(bytes: Uint8Array): string[] {
+  return readZip(bytes, () => false, false).names;
+}
+
+/** The names of the archive's entries and the content of those `want` asks for, every entry inflated and counted. */
+export function readZip(bytes: Uint8Array, want: (name: string) => boolean = () => false, inflate = true): { names: string[]; files: Map<string, Uint8Array> } {
   const names: string[] = [];
   const files = new Map<string, Uint8Array>();
   let total = 0;
@@ -21,6 +26,7 @@ export function readZip(bytes: Uint8Array, want: (name: string) => boolean = () 
       error = new UnreadableDocumentError('too_large', `压缩包内文件超过 ${MAX_ENTRIES} 个，不像正常文档`);
       return;
     }
+    if (!inflate) return;
     const keep = want(file.name);
     const chunks: Uint8Array[] = [];
     file.ondata = (err, chunk, final) => {
