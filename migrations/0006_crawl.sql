@@ -40,7 +40,6 @@ CREATE TABLE "crawl_sources" (
 	"preset" text NOT NULL,
 	"base_url" text NOT NULL,
 	"verified" boolean DEFAULT false NOT NULL,
-	"health" text DEFAULT 'never' NOT NULL,
 	"last_run_id" integer,
 	"running_since" timestamp with time zone,
 	"runner" text,

@@ -196,23 +196,21 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
       s.gone = gone.length;
       for (const g of gone) s.notes.push(`已从列表中消失：${g.title}（${g.url}）`);
     }
-    const [source] = await db.select({ health: crawlSources.health }).from(crawlSources).where(eq(crawlSources.id, config.id));
     const seenBefore = (
       await db
         .select({ n: sql<number>`count(*)::int` })
         .from(crawlItems)
         .where(eq(crawlItems.sourceId, config.id))
     )[0]!.n;
-    s.status = blocked ? 'blocked' : !listsComplete ? 'failed' : wanted.length ? 'ok' : source?.health === 'ok' || seenBefore > 0 ? 'drifted' : 'empty';
+    s.status = blocked ? 'blocked' : !listsComplete ? 'failed' : wanted.length ? 'ok' : seenBefore > 0 ? 'drifted' : 'empty';
     if (s.status === 'drifted') s.notes.push('列表以前有年度报告，这次一个也没有：栏目可能改版或迁移');
     if (s.status === 'empty') s.notes.push('列表中没有找到任何年度报告');
-    const health = s.status === 'failed' ? 'failing' : s.status;
     await db.transaction(async (tx) => {
       await tx
         .update(crawlRuns)
         .set({ finishedAt: sql`now()`, status: s.status, pages: s.pages, candidates: s.candidates, inserted: s.inserted, updated: s.updated, unchanged: s.unchanged, failed: s.failed, gone: s.gone, errors: s.errors, notes: [...fetcher.log, ...s.notes] })
         .where(eq(crawlRuns.id, runId));
-      await tx.update(crawlSources).set({ health, lastRunId: runId, updatedAt: sql`now()` }).where(eq(crawlSources.id, config.id));
+      await tx.update(crawlSources).set({ lastRunId: runId, updatedAt: sql`now()` }).where(eq(crawlSources.id, config.id));
       await tx.update(parserRuns).set({ finishedAt: sql`now()`, counts: { inserted: s.inserted, updated: s.updated, noop: s.unchanged, failed: s.failed } }).where(eq(parserRuns.id, importRun!.id));
     });
     return s;

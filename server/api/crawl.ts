@@ -5,6 +5,9 @@ import { desc, eq, like, sql } from 'drizzle-orm';
 import { crawlItems, crawlRuns, crawlSources } from '../db/schema.js';
 import { assertInRegion, notFound, regionOf } from './http.js';
 
+/** A source's health is its last run's outcome: never crawled, ok, empty, drifted, blocked, failing. */
+const HEALTH = sql<string>`case when ${crawlRuns.status} is null then 'never' when ${crawlRuns.status} = 'failed' then 'failing' else ${crawlRuns.status} end`;
+
 const RUN_FIELDS = {
   id: crawlRuns.id,
   startedAt: crawlRuns.startedAt,
@@ -43,7 +46,7 @@ export const crawlRoutes: FastifyPluginAsync = async (app) => {
           preset: crawlSources.preset,
           baseUrl: crawlSources.baseUrl,
           verified: crawlSources.verified,
-          health: crawlSources.health,
+          health: HEALTH,
           running: sql<boolean>`${crawlSources.runningSince} is not null`,
           items: sql<number>`(select count(*)::int from ${crawlItems} i where i.source_id = ${crawlSources.id} and i.gone_run is null)`,
           gone: sql<number>`(select count(*)::int from ${crawlItems} i where i.source_id = ${crawlSources.id} and i.gone_run is not null)`,
@@ -69,7 +72,11 @@ export const crawlRoutes: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const { id } = req.params as { id: string };
-      const [source] = await db.select().from(crawlSources).where(eq(crawlSources.id, id));
+      const [source] = await db
+        .select({ id: crawlSources.id, name: crawlSources.name, regionCode: crawlSources.regionCode, verified: crawlSources.verified, health: HEALTH })
+        .from(crawlSources)
+        .leftJoin(crawlRuns, eq(crawlRuns.id, crawlSources.lastRunId))
+        .where(eq(crawlSources.id, id));
       if (!source) throw notFound('抓取站点');
       assertInRegion(req, source.regionCode);
       const runs = await db

@@ -333,8 +333,6 @@ export const crawlSources = pgTable('crawl_sources', {
   preset: text('preset').notNull(),
   baseUrl: text('base_url').notNull(),
   verified: boolean('verified').notNull().default(false),
-  /** ok / empty (never gave a report) / drifted (gave reports, now none) / blocked / failing */
-  health: text('health', { enum: ['never', 'ok', 'empty', 'drifted', 'blocked', 'failing'] }).notNull().default('never'),
   lastRunId: integer('last_run_id'),
   /** a lease: the process crawling the source now, so that no two ever crawl it at once */
   runningSince: at('running_since'),
