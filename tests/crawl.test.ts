@@ -30,10 +30,10 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'nianjian-crawl-'));
 
 describe('site configs', () => {
   it('fills a site from its CMS preset and names the file and field of a mistake', () => {
-    const c = parseConfig({ id: 'henan.x', name: '某县人民政府', baseUrl: 'https://www.example.gov.cn', preset: 'trs', entries: [{ url: '/zwgk/zfxxgknb/' }] }, 'x.json');
-    expect(c.entries[0]).toMatchObject({ url: 'https://www.example.gov.cn/zwgk/zfxxgknb/', pagination: { type: 'trs_create_page_html' }, list: { title: 'a@title | a' } });
+    const c = parseConfig({ id: 'henan.x', name: '某县人民政府', baseUrl: 'https://example.gov.cn', preset: 'trs', entries: [{ url: '/zwgk/zfxxgknb/' }] }, 'x.json');
+    expect(c.entries[0]).toMatchObject({ url: 'https://example.gov.cn/zwgk/zfxxgknb/', pagination: { type: 'trs_create_page_html' }, list: { title: 'a@title | a' } });
     expect(c.verified).toBe(false);
-    const bad = (raw: object) => () => parseConfig({ id: 'henan.x', name: 'x', baseUrl: 'https://www.example.gov.cn', entries: [{ url: '/' }], ...raw }, 'x.json');
+    const bad = (raw: object) => () => parseConfig({ id: 'henan.x', name: 'x', baseUrl: 'https://example.gov.cn', entries: [{ url: '/' }], ...raw }, 'x.json');
     expect(bad({ preset: 'drupal' })).toThrow('x.json：preset：未知的 CMS 预设“drupal”');
     expect(bad({ entries: [{ url: '/', pagination: { type: 'url_template', template: 'list.html' } }] })).toThrow('x.json：entries[0].pagination.template：须包含 {n}');
     expect(bad({ fetch: { delayMs: -1 } })).toThrow('x.json：fetch.delayMs：必须是不小于 0 的数');
@@ -288,27 +288,27 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
 
 describe('list pages of each CMS family', () => {
   const entry = (preset: string, extra: object = {}) =>
-    parseConfig({ id: 'henan.x', name: 'x', baseUrl: 'https://www.example.gov.cn', preset, entries: [{ url: '/zwgk/nb/index.html', ...extra }] }, 'x.json').entries[0]!;
-  const at = 'https://www.example.gov.cn/zwgk/nb/index.html';
+    parseConfig({ id: 'henan.x', name: 'x', baseUrl: 'https://example.gov.cn', preset, entries: [{ url: '/zwgk/nb/index.html', ...extra }] }, 'x.json').entries[0]!;
+  const at = 'https://example.gov.cn/zwgk/nb/index.html';
 
   it('numbers TRS pages in both createPageHTML signatures', () => {
     expect(furtherPages(`<script>createPageHTML(3, 0, 'index', 'html');</script>`, at, entry('trs'))).toEqual([
-      'https://www.example.gov.cn/zwgk/nb/index_1.html',
-      'https://www.example.gov.cn/zwgk/nb/index_2.html',
+      'https://example.gov.cn/zwgk/nb/index_1.html',
+      'https://example.gov.cn/zwgk/nb/index_2.html',
     ]);
     expect(furtherPages(`<script>createPageHTML('page_div',3, 1,'xxgk_list','shtml',41);</script>`, at, entry('trs'))).toEqual([
-      'https://www.example.gov.cn/zwgk/nb/xxgk_list_2.shtml',
-      'https://www.example.gov.cn/zwgk/nb/xxgk_list_3.shtml',
+      'https://example.gov.cn/zwgk/nb/xxgk_list_2.shtml',
+      'https://example.gov.cn/zwgk/nb/xxgk_list_3.shtml',
     ]);
   });
 
   it('counts VSB pages down to 1.htm, and fills a template up to the printed page count', () => {
     const vsb = `<span class="p_pages"><span class="p_next p_fun"><a href="nb/3.htm">下页</a></span><span class="p_last p_fun"><a href="nb/1.htm">尾页</a></span></span>`;
-    expect(furtherPages(vsb, 'https://www.example.gov.cn/xxgk/nb.htm', entry('vsb'))).toEqual(['3', '2', '1'].map((n) => `https://www.example.gov.cn/xxgk/nb/${n}.htm`));
+    expect(furtherPages(vsb, 'https://example.gov.cn/xxgk/nb.htm', entry('vsb'))).toEqual(['3', '2', '1'].map((n) => `https://example.gov.cn/xxgk/nb/${n}.htm`));
     const pds = `<div class="page-info">1/3</div>`;
-    expect(furtherPages(pds, 'https://www.example.gov.cn/channels/20091.html', entry('pds'))).toEqual([
-      'https://www.example.gov.cn/channels/20091_2.html',
-      'https://www.example.gov.cn/channels/20091_3.html',
+    expect(furtherPages(pds, 'https://example.gov.cn/channels/20091.html', entry('pds'))).toEqual([
+      'https://example.gov.cn/channels/20091_2.html',
+      'https://example.gov.cn/channels/20091_3.html',
     ]);
   });
 
@@ -318,15 +318,15 @@ describe('list pages of each CMS family', () => {
 <record><![CDATA[<li><a href='/art/2025/1/21/art_9_2.html' title='宝丰县政府信息公开指南'>宝丰县政府信息公开指南</a><span>2025-01-21</span></li>]]></record>
 </recordset></datastore></script><script>$('#7').jpage({perPage:2, totalRecord:5})</script>`;
     const e = entry('hanweb');
-    const items = readList(page, 'https://www.example.gov.cn/col/col9/index.html', e.list);
+    const items = readList(page, 'https://example.gov.cn/col/col9/index.html', e.list);
     expect(items).toEqual([
-      { title: '宝丰县财政局2024年政府信息公开工作年度报告', url: 'https://www.example.gov.cn/art/2025/1/20/art_9_1.html', date: '2025-01-20' },
-      { title: '宝丰县政府信息公开指南', url: 'https://www.example.gov.cn/art/2025/1/21/art_9_2.html', date: '2025-01-21' },
+      { title: '宝丰县财政局2024年政府信息公开工作年度报告', url: 'https://example.gov.cn/art/2025/1/20/art_9_1.html', date: '2025-01-20' },
+      { title: '宝丰县政府信息公开指南', url: 'https://example.gov.cn/art/2025/1/21/art_9_2.html', date: '2025-01-21' },
     ]);
     expect(candidates(items, e)).toEqual([{ ...items[0], year: 2024, unit: '宝丰县财政局' }]);
-    expect(furtherPages(page, 'https://www.example.gov.cn/col/col9/index.html', e)).toEqual([
-      'https://www.example.gov.cn/module/web/jpage/dataproxy.jsp?page=2&columnid=9&unitid=7',
-      'https://www.example.gov.cn/module/web/jpage/dataproxy.jsp?page=3&columnid=9&unitid=7',
+    expect(furtherPages(page, 'https://example.gov.cn/col/col9/index.html', e)).toEqual([
+      'https://example.gov.cn/module/web/jpage/dataproxy.jsp?page=2&columnid=9&unitid=7',
+      'https://example.gov.cn/module/web/jpage/dataproxy.jsp?page=3&columnid=9&unitid=7',
     ]);
   });
 });

@@ -125,8 +125,10 @@ describe('polite fetching', () => {
   it('falls back from https to http on a host that only speaks http', async () => {
     const s = await open({ '/nb.html': html('<p>年报</p>') });
     const f = fetcher({ robots: 'ignore' });
-    const r = await f.get(`https://${s.host}/nb.html`);
-    expect(r).toMatchObject({ kind: 'ok', finalUrl: `http://${s.host}/nb.html` });
+    const secure = new URL('/nb.html', s.url);
+    secure.protocol = 'https:';
+    const r = await f.get(secure.href);
+    expect(r).toMatchObject({ kind: 'ok', finalUrl: `${s.url}/nb.html` });
     expect(f.log.some((l) => l.startsWith('改用 http'))).toBe(true);
   });
 });

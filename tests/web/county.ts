@@ -145,7 +145,7 @@ export async function hanwebCounty(reports: Published[], { who = BAOFENG, perPag
     `<record><![CDATA[<li><a href='/art/${r.year + 1}/1/25/art_1234_${5000 + i}.html' title='${r.agency}${r.year}年政府信息公开工作年度报告' target="_blank">${r.agency}${r.year}年政府信息公开工作…</a><span>${listDate(r, '25')}</span></li>]]></record>`;
   const records = () => reports.map((r, i) => (listed.has(i) ? record(r, i) : '')).filter(Boolean);
   const fallback: Handler = (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/col/col1234/index.html') {
       const all = records();
       return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><head><title>政府信息公开年报 宝丰县人民政府</title></head><body>
@@ -213,7 +213,7 @@ export async function vsbCounty(reports: Published[], { who = XIANGCHENG, perPag
     return `<html><head><link rel="stylesheet" href="/_sitegray/_sitegray_d.css"></head><body><div class="list"><ul>${rows}</ul></div><span class="p_pages">${next}</span><span class="p_t">${k}/${pages}</span></body></html>`;
   };
   const fallback: Handler = (req, res, hit) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (obstacles.burst !== undefined && ++streak > obstacles.burst) {
       streak = 0;
       return res.writeHead(429, { 'retry-after': '0' }).end();
@@ -240,7 +240,7 @@ export async function nextLinkCounty(reports: Published[], { who = YUZHOU, perPa
   const listed = new Set(reports.map((_, i) => i));
   let movedTo: string | null = null;
   const fallback: Handler = (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (movedTo) return res.writeHead(301, { location: movedTo + url.pathname + url.search }).end();
     if (url.pathname === '/nb/list.html') {
       const n = Number(url.searchParams.get('p') ?? 1);
@@ -270,7 +270,7 @@ export async function sitesourcesCounty(reports: Published[], { who = CHANGGE, p
   const hex = (i: number) => (0x1a2b3c00 + i).toString(16).padStart(32, '0');
   const all = () => reports.map((r, i) => ({ r, i })).filter((x) => listed.has(x.i));
   const fallback: Handler = (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const base = '/sitesources/cgs/page_pc/zwgk/zfxxgknb/';
     if (path === `${base}script.json`) return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ endPage: Math.max(1, Math.ceil(all().length / perPage)) }));
     const list = new RegExp(`^${base}list(\\d+)\\.html$`).exec(path);
@@ -296,7 +296,7 @@ export async function pdsCounty(reports: Published[], { who = YEXIAN, perPage = 
   const listed = new Set(reports.map((_, i) => i));
   const all = () => reports.map((r, i) => ({ r, i })).filter((x) => listed.has(x.i));
   const fallback: Handler = (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const list = /^\/channels\/20091(?:_(\d+))?\.html$/.exec(path);
     if (list) {
       const n = list[1] ? Number(list[1]) : 1;

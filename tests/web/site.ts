@@ -45,7 +45,7 @@ export async function startSite(routes: Record<string, Handler>, fallback?: Hand
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   site.host = `127.0.0.1:${port}`;
-  site.url = `http://${site.host}`;
+  site.url = `http://127.0.0.1:${port}`;
   const close = site.close;
   site.close = () => {
     server.closeAllConnections();
