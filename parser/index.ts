@@ -6,3 +6,5 @@ export { PARSER, PARSER_VERSION } from './version.js';
 export * from './layout.js';
 export type * from './types.js';
 export { readDocument, readDocumentText, sniff, type ReadOptions } from './read.js';
+export { renderPdfPage } from './extract/pdf.js';
+export { MAX_IMAGE_PIXELS } from './extract/ocr.js';

@@ -18,25 +18,32 @@ import { leagueRoutes } from './api/league.js';
 import { reportRoutes } from './api/reports.js';
 import { ruleRoutes } from './api/rules.js';
 import { crawlRoutes } from './api/crawl.js';
+import { auditRoutes } from './api/audit.js';
+import { overviewRoutes } from './api/overview.js';
+import { dashboard, isAppPage, sendApp } from './dashboard.js';
+import type { CrawlSchedule } from './schedule.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     store: Store;
     memo: StoreMemo;
     results: ResultCache;
+    /** the crawl schedule, in the process that runs it ("crawl now") */
+    crawls: Pick<CrawlSchedule, 'runNow'> | null;
   }
 }
 
 /** Routes reachable without signing in. */
 const PUBLIC = new Set(['/api/session', '/api/health']);
 
-export async function buildApp(store: Store, opts: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export async function buildApp(store: Store, opts: { logger?: boolean; crawls?: Pick<CrawlSchedule, 'runNow'> } = {}): Promise<FastifyInstance> {
   // X-Forwarded-For is believed only behind a proxy named in NIANJIAN_TRUST_PROXY (its
   // address): otherwise anyone could pick the address the login limit counts by
   const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: process.env.NIANJIAN_TRUST_PROXY || false });
   app.decorate('store', store);
   app.decorate('memo', new StoreMemo(store.db));
   app.decorate('results', new ResultCache(store.db));
+  app.decorate('crawls', opts.crawls ?? null);
   app.decorateRequest('account', null);
 
   await app.register(cookie);
@@ -65,13 +72,14 @@ export async function buildApp(store: Store, opts: { logger?: boolean } = {}): P
     req.log.error(err);
     return reply.status(500).send({ error: 'internal', message: '服务器内部错误，已记录' });
   });
-  app.setNotFoundHandler((req, reply) => reply.status(404).send({ error: 'not_found', message: `没有这个地址：${req.method} ${req.url.split('?')[0]}` }));
+  await dashboard(app);
+  app.setNotFoundHandler((req, reply) => (isAppPage(req) ? sendApp(reply) : reply.status(404).send({ error: 'not_found', message: `没有这个地址：${req.method} ${req.url.split('?')[0]}` })));
 
   app.get('/api/health', { schema: { tags: ['系统'], summary: '健康检查', response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, store: { type: 'string' } } } } } }, async () => ({
     ok: true,
     store: store.kind,
   }));
-  for (const routes of [authRoutes, leagueRoutes, coverageRoutes, agencyRoutes, reportRoutes, ruleRoutes, findingRoutes, exportRoutes, crawlRoutes]) {
+  for (const routes of [authRoutes, overviewRoutes, leagueRoutes, coverageRoutes, agencyRoutes, reportRoutes, ruleRoutes, findingRoutes, auditRoutes, exportRoutes, crawlRoutes]) {
     await app.register(routes, { prefix: '/api' });
   }
   return app;

@@ -12,7 +12,6 @@ const PORT = Number(process.env.PORT ?? 3000);
 const HOST = process.env.HOST ?? '127.0.0.1';
 
 const store = await openDb();
-const app = await buildApp(store, { logger: true });
 
 // Deadlines pass while nobody imports: look for missing reports every night (Beijing time).
 const missing = cron.schedule('30 2 * * *', async () => {
@@ -26,6 +25,7 @@ const configs = loadConfigs(sourcesDir());
 const log = (s: object) => app.log.info(s, 'crawl');
 const queue = store.kind === 'postgres' ? await startCrawlQueue(process.env.DATABASE_URL!, store.db, configs, log, { work: true }) : undefined;
 const crawls = scheduleCrawls(store.db, configs, log, queue);
+const app = await buildApp(store, { logger: true, crawls });
 app.log.info({ sources: new Set(crawls.tasks.map((t) => t.source)).size }, 'crawl schedule');
 
 const stop = async () => {

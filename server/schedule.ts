@@ -12,6 +12,8 @@ import { StoreMemo } from './store/figures.js';
 
 export interface CrawlSchedule {
   tasks: Array<{ source: string; expression: string; task: ScheduledTask }>;
+  /** a run of this source now, besides its schedule ("crawl now"); false if no such source is configured */
+  runNow(source: string): boolean;
   stop(): Promise<void>;
 }
 
@@ -35,8 +37,15 @@ export function scheduleCrawls(db: Db, configs: SiteConfig[], log: CrawlLog, que
       task: cron.schedule(expression, () => run(c), { name: `crawl:${c.id}:${expression}`, timezone: 'Asia/Shanghai', noOverlap: true }),
     })),
   );
+  const byId = new Map(configs.map((c) => [c.id, c]));
   return {
     tasks,
+    runNow(source) {
+      const config = byId.get(source);
+      if (!config) return false;
+      void run(config).catch((e: Error) => log({ source, error: e.message }));
+      return true;
+    },
     async stop() {
       for (const t of tasks) await t.task.stop();
       for (const f of fetchers.values()) f.close();

@@ -59,8 +59,8 @@ function pdfError(e: unknown): UnreadableDocumentError {
   return new UnreadableDocumentError('malformed', `PDF 无法读取（${(e as Error).message ?? String(e)}）`);
 }
 
-export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Promise<PdfLines> {
-  const { getDocument, OPS } = await loadPdfjs();
+async function openPdf(bytes: Uint8Array) {
+  const { getDocument } = await loadPdfjs();
   const task = getDocument({
     data: new Uint8Array(bytes),
     cMapUrl: join(PDFJS_DIR, 'cmaps') + '/',
@@ -72,13 +72,17 @@ export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Prom
     maxImageSize: 80_000_000,
     verbosity: 0,
   });
-  let doc: Awaited<typeof task.promise>;
   try {
-    doc = await task.promise;
+    return await task.promise;
   } catch (e) {
     await task.destroy();
     throw pdfError(e);
   }
+}
+
+export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Promise<PdfLines> {
+  const { OPS } = await loadPdfjs();
+  const doc = await openPdf(bytes);
   const warnings: string[] = [];
   const ocrPages: number[] = [];
   let ocr: Ocr | null = null;
@@ -279,7 +283,25 @@ async function renderPage(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPag
   }
 }
 
-async function render(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy, dpi: number): Promise<GrayImage> {
+/**
+ * One page as a PNG at `scale` pixels per point, for a reviewer to see beside the figures
+ * read from it (evidence boxes are in points, so they scale the same way).
+ */
+export async function renderPdfPage(bytes: Uint8Array, pageNumber: number, scale: number): Promise<{ png: Uint8Array; pages: number }> {
+  const doc = await openPdf(bytes);
+  try {
+    if (pageNumber > doc.numPages) throw new UnreadableDocumentError('malformed', `PDF 只有 ${doc.numPages} 页`);
+    const page = await doc.getPage(pageNumber).catch((e: unknown) => {
+      throw pdfError(e);
+    });
+    const { canvas } = await paint(page, scale * 72);
+    return { png: new Uint8Array(await canvas.encode('png')), pages: doc.numPages };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+async function paint(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy, dpi: number) {
   const { createCanvas } = await import('@napi-rs/canvas');
   const unit = page.getViewport({ scale: 1 });
   // a huge page box is drawn smaller rather than into gigabytes
@@ -290,6 +312,11 @@ async function render(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPagePro
   ctx.fillStyle = '#ffffff';
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   await page.render({ canvas: canvas as unknown as HTMLCanvasElement, canvasContext: ctx as unknown as CanvasRenderingContext2D, viewport: vp }).promise;
+  return { canvas, ctx };
+}
+
+async function render(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy, dpi: number): Promise<GrayImage> {
+  const { canvas, ctx } = await paint(page, dpi);
   const rgba = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
   const gray = new Uint8Array(canvas.width * canvas.height);
   for (let i = 0, j = 0; j < gray.length; i += 4, j++) gray[j] = (rgba[i]! * 299 + rgba[i + 1]! * 587 + rgba[i + 2]! * 114) / 1000;

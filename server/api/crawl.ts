@@ -1,9 +1,9 @@
 // Crawl state for the 抓取 page: every source with its health and last run, and one
 // source's recent runs with what each saw (pages, candidates, stored, gone, errors by kind).
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { desc, eq, like, sql } from 'drizzle-orm';
-import { crawlItems, crawlRuns, crawlSources } from '../db/schema.js';
-import { assertInRegion, notFound, regionOf } from './http.js';
+import { auditLog, crawlItems, crawlRuns, crawlSources } from '../db/schema.js';
+import { assertInRegion, HttpError, notFound, regionOf, requireRole } from './http.js';
 
 /** A source's health is its last run's outcome: never crawled, ok, empty, drifted, blocked, failing. */
 const HEALTH = sql<string>`case when ${crawlRuns.status} is null then 'never' when ${crawlRuns.status} = 'failed' then 'failing' else ${crawlRuns.status} end`;
@@ -24,8 +24,22 @@ const RUN_FIELDS = {
   notes: crawlRuns.notes,
 };
 
+const SOURCE_PARAM = { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,100}$' } } } as const;
+
 export const crawlRoutes: FastifyPluginAsync = async (app) => {
   const db = app.store.db;
+
+  async function sourceOf(req: FastifyRequest) {
+    const { id } = req.params as { id: string };
+    const [source] = await db
+      .select({ id: crawlSources.id, name: crawlSources.name, regionCode: crawlSources.regionCode, verified: crawlSources.verified, health: HEALTH, runningSince: crawlSources.runningSince })
+      .from(crawlSources)
+      .leftJoin(crawlRuns, eq(crawlRuns.id, crawlSources.lastRunId))
+      .where(eq(crawlSources.id, id));
+    if (!source) throw notFound('抓取站点');
+    assertInRegion(req, source.regionCode);
+    return source;
+  }
 
   app.get(
     '/crawl/sources',
@@ -66,26 +80,33 @@ export const crawlRoutes: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['抓取'],
         summary: '一个站点最近的抓取记录',
-        params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[a-z0-9][a-z0-9._-]{0,100}$' } } },
+        params: SOURCE_PARAM,
         querystring: { type: 'object', additionalProperties: false, properties: { limit: { type: 'integer', minimum: 1, maximum: 200, default: 20 } } },
       },
     },
     async (req) => {
-      const { id } = req.params as { id: string };
-      const [source] = await db
-        .select({ id: crawlSources.id, name: crawlSources.name, regionCode: crawlSources.regionCode, verified: crawlSources.verified, health: HEALTH })
-        .from(crawlSources)
-        .leftJoin(crawlRuns, eq(crawlRuns.id, crawlSources.lastRunId))
-        .where(eq(crawlSources.id, id));
-      if (!source) throw notFound('抓取站点');
-      assertInRegion(req, source.regionCode);
+      const source = await sourceOf(req);
       const runs = await db
         .select(RUN_FIELDS)
         .from(crawlRuns)
-        .where(eq(crawlRuns.sourceId, id))
+        .where(eq(crawlRuns.sourceId, source.id))
         .orderBy(desc(crawlRuns.id))
         .limit((req.query as { limit: number }).limit);
-      return { source: { id: source.id, name: source.name, health: source.health, verified: source.verified }, runs };
+      return { source: { id: source.id, name: source.name, health: source.health, verified: source.verified, running: source.runningSince !== null }, runs };
+    },
+  );
+
+  app.post(
+    '/crawl/sources/:id/run',
+    { schema: { tags: ['抓取'], summary: '立即抓取一个站点（审核员）；进度见该站点的抓取记录', params: SOURCE_PARAM } },
+    async (req, reply) => {
+      const account = requireRole(req, 'reviewer');
+      const source = await sourceOf(req);
+      if (!app.crawls) throw new HttpError(503, 'unavailable', '本进程不负责抓取（未启动调度）');
+      if (source.runningSince) throw new HttpError(409, 'busy', `该站点正在抓取（开始于 ${source.runningSince.toISOString()}）`);
+      if (!app.crawls.runNow(source.id)) throw new HttpError(404, 'not_found', '该站点已没有配置文件，无法抓取');
+      await db.insert(auditLog).values({ actor: account.username, action: 'crawl.run', target: `source:${source.id}`, detail: null });
+      return reply.status(202).send({ ok: true, source: source.id });
     },
   );
 };

@@ -4,12 +4,24 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { similarity } from '../../checks/history-rules.js';
-import { readDocumentText, UnreadableDocumentError } from '../../parser/index.js';
+import { MAX_IMAGE_PIXELS, readDocumentText, renderPdfPage, sniff, UnreadableDocumentError } from '../../parser/index.js';
 import { agencies, corrections, documents, findings, reportVersions, reports } from '../db/schema.js';
 import { correctValue, loadVersion, notCheckedAcrossYears } from '../store/reports.js';
 import { assertInRegion, attachment, HttpError, ID_PARAM, MAX_ID, NO_NUL, notFound, requireRole } from './http.js';
 
 const ID = ID_PARAM;
+/** Pixels per PDF point of a page image: evidence boxes (points) are drawn at this scale. */
+const PAGE_SCALE = 2;
+
+/** A picture as the reader saw it (turned by its EXIF orientation), as PNG, bounded like the reader. */
+async function imagePng(bytes: Uint8Array): Promise<Uint8Array> {
+  const { default: sharp } = await import('sharp');
+  try {
+    return new Uint8Array(await sharp(Buffer.from(bytes), { limitInputPixels: MAX_IMAGE_PIXELS, pages: 1 }).rotate().png().toBuffer());
+  } catch (e) {
+    throw new UnreadableDocumentError('malformed', `图片无法显示（${(e as Error).message}）`);
+  }
+}
 const EXTENSION: Record<string, string> = { 'text/html': 'html', 'text/plain': 'txt', 'text/markdown': 'md', 'application/pdf': 'pdf',
   'application/msword': 'doc',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
@@ -78,6 +90,34 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
       Buffer.from(doc.bytes),
     );
   });
+
+  app.get(
+    '/versions/:id/pages/:page',
+    {
+      schema: {
+        tags: ['报告'],
+        summary: '原始文档的一页图像（PDF 每磅 2 像素，图片为原尺寸），证据框按此比例标出',
+        params: { type: 'object', required: ['id', 'page'], properties: { id: ID.properties.id, page: { type: 'integer', minimum: 1, maximum: 1000 } } },
+      },
+    },
+    async (req, reply) => {
+      const { id, page } = req.params as { id: number; page: number };
+      const { version } = await versionOf(req, id);
+      const [doc] = await db.select().from(documents).where(eq(documents.sha256, version.sha256));
+      if (!doc) throw notFound('原始文档');
+      const form = sniff(doc.bytes).form;
+      let png: Uint8Array;
+      try {
+        if (form === 'pdf') png = (await renderPdfPage(doc.bytes, page, PAGE_SCALE)).png;
+        else if (form === 'image' && page === 1) png = await imagePng(doc.bytes);
+        else throw new HttpError(404, 'not_found', '该文档没有这一页的图像（网页、Word 文档请看解析文本）');
+      } catch (e) {
+        if (e instanceof UnreadableDocumentError) throw new HttpError(422, 'unreadable', e.message);
+        throw e;
+      }
+      return reply.type('image/png').header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(Buffer.from(png));
+    },
+  );
 
   app.get('/versions/:id/text', { schema: { tags: ['报告'], summary: '解析器看到的文本（逐行）', params: ID } }, async (req) => {
     const { version } = await versionOf(req, (req.params as { id: number }).id);
