@@ -188,6 +188,7 @@ async function fromLinks(page: DocumentInput, html: string, pageReport: ParsedRe
   }
   if (!images.length || opts.ocr === false) return null;
   const pages: PageLines[] = [];
+  const pictures: string[] = [];
   let ocr: Ocr | null = null;
   let tables = 0;
   try {
@@ -200,6 +201,7 @@ async function fromLinks(page: DocumentInput, html: string, pageReport: ParsedRe
         const read = await imagePage(ocr, bytes, { page: pages.length + 1, firstTable: tables + 1, deadline });
         tables += read.tables;
         pages.push(read.page);
+        pictures.push(url);
       } catch (e) {
         if (!(e instanceof UnreadableDocumentError) || e.code === 'timeout') throw e;
         // an icon or a broken picture among the report's pages
@@ -212,6 +214,7 @@ async function fromLinks(page: DocumentInput, html: string, pageReport: ParsedRe
   const r = parseLines({ lines: joinPages(pages).lines, meta: metaOf(page, 'text/html'), titleHints: [page.pageTitle, pageReport.title] });
   if (r.status === 'not_report') return null;
   r.source.via = via;
+  r.source.pictures = pictures;
   r.warnings.unshift(`网页正文是图片（${pages.length} 张），内容由文字识别（OCR）读取`, ...notes);
   return r;
 }

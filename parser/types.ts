@@ -81,8 +81,11 @@ export interface NotChecked {
 
 export interface ParsedReport {
   parser: string;
-  /** `via`: the page that linked to this document when the report was read from its attachment */
-  source: { file?: string; url?: string; sha256?: string; mediaType: string; publishedAt?: string; via?: string };
+  /**
+   * `via`: the page that linked to this document when the report was read from its attachment;
+   * `pictures`: for a page read from its pictures, each page's picture (evidence `page` n is pictures[n - 1])
+   */
+  source: { file?: string; url?: string; sha256?: string; mediaType: string; publishedAt?: string; via?: string; pictures?: string[] };
   /** `report`: a report was read; `partial`: a report with parts missing; `not_report`: no report found */
   status: 'report' | 'partial' | 'not_report';
   title: string | null;

@@ -33,16 +33,48 @@ export interface PaginationSpec {
   maxPages: number;
 }
 
+/**
+ * Sub-columns of a 年报 column (部门 / 乡镇 / 2023年度 …) crawled as lists of their own, with
+ * the parent's list, pager and filters. A link is a sub-column when it matches `selector`,
+ * its text one of `text`, its address `href` (the family's column address shape), and, with
+ * `below`, it lies under the parent column's folder.
+ */
+export interface ChildrenSpec {
+  selector: string;
+  text: string[];
+  href?: string;
+  below: boolean;
+  /** levels of sub-columns under the entry (year → 乡镇 → unit is 3) */
+  depth: number;
+}
+
 export interface Entry {
   id: string;
   label?: string;
   url: string;
-  /** the unit whose reports this list holds; `auto` takes it from each title */
+  /**
+   * the unit whose reports this list holds; `auto` takes it from each title, and then a
+   * name given is only for titles that name no unit (a sub-column named after its unit)
+   */
   unit: { type: UnitType | 'auto'; name?: string };
   year?: number;
   list: ListSpec;
   pagination: PaginationSpec;
   filters: { titleInclude: string[]; titleExclude: string[] };
+  children?: ChildrenSpec;
+}
+
+/**
+ * Detail pages: where the report's text is, and where its title, date and unit are printed
+ * ("sel@attr | sel | meta:Name" chains, read before the `<meta>` tags the 集约化 templates
+ * carry: ArticleTitle, PubDate, ContentSource, ColumnName, Keywords).
+ */
+export interface DetailSpec {
+  container: string[];
+  attachments: boolean;
+  title?: string;
+  date?: string;
+  unit?: string;
 }
 
 export interface SiteConfig {
@@ -55,11 +87,12 @@ export interface SiteConfig {
   preset: Preset;
   /** false until a live crawl has confirmed the config */
   verified: boolean;
-  fetch: { delayMs: number; jitterMs: number; robots: 'obey' | 'ignore'; relaxedTls: boolean; timeoutMs: number; retries: number };
+  /** `browser`: every page through headless Chromium (lists written by script, JS cookie challenges) */
+  fetch: { delayMs: number; jitterMs: number; robots: 'obey' | 'ignore'; relaxedTls: boolean; timeoutMs: number; retries: number; browser: boolean };
   /** cron expression (Asia/Shanghai); default: daily in January–April, weekly otherwise */
   schedule: string[];
   entries: Entry[];
-  detail: { container: string[]; attachments: boolean };
+  detail: DetailSpec;
   file: string;
 }
 
@@ -80,6 +113,8 @@ export const sourcesDir = () => process.env.NIANJIAN_SOURCES ?? new URL('./sourc
 export const DEFAULT_SCHEDULE = ['0 3 * 1-4 *', '0 3 * 5-12 1'];
 const TITLE_INCLUDE = ['(政府|政务)信息公开', '年度报告|年报|工作报告'];
 const TITLE_EXCLUDE = ['指南', '要点', '通知', '制度', '目录', '规定', '办法', '清单'];
+/** Sub-column names: by unit type, by year, or a unit's own name. */
+const CHILDREN: ChildrenSpec = { selector: 'a', text: ['部门', '乡', '镇', '街道', '办事处', '本级', '局', '委', '办公室', '(?:19|20)\\d{2}'], below: false, depth: 1 };
 
 type Json = Record<string, unknown>;
 
@@ -113,6 +148,16 @@ export function parseConfig(raw: unknown, file: string): SiteConfig {
     }
     return s.replace(/\/+$/, '');
   };
+  const regexes = (v: unknown, field: string) => {
+    if (!Array.isArray(v)) return fail(field, '须为正则表达式的数组');
+    v.forEach((re, j) => {
+      try {
+        new RegExp(str(re, `${field}[${j}]`));
+      } catch {
+        fail(`${field}[${j}]`, '不是有效的正则表达式');
+      }
+    });
+  };
   const known = (obj: Json, field: string, keys: string[]) => {
     for (const k of Object.keys(obj)) if (!keys.includes(k)) fail(`${field}${field ? '.' : ''}${k}`, `未知字段（可用：${keys.join('、')}）`);
   };
@@ -121,22 +166,24 @@ export function parseConfig(raw: unknown, file: string): SiteConfig {
   if (!(preset in PRESETS)) fail('preset', `未知的 CMS 预设“${String(raw.preset)}”（可用：${Object.keys(PRESETS).join('、')}）`);
   const p = PRESETS[preset];
   const baseUrl = url(raw.baseUrl, 'baseUrl');
-  const fetch = merge({ delayMs: 2000, jitterMs: 1000, robots: 'obey', relaxedTls: false, timeoutMs: 20_000, retries: 3 }, raw.fetch);
-  if (isObject(raw.fetch)) known(raw.fetch, 'fetch', ['delayMs', 'jitterMs', 'robots', 'relaxedTls', 'timeoutMs', 'retries']);
+  const fetch = merge({ delayMs: 2000, jitterMs: 1000, robots: 'obey', relaxedTls: false, timeoutMs: 20_000, retries: 3, browser: false }, raw.fetch);
+  if (isObject(raw.fetch)) known(raw.fetch, 'fetch', ['delayMs', 'jitterMs', 'robots', 'relaxedTls', 'timeoutMs', 'retries', 'browser']);
   for (const k of ['delayMs', 'jitterMs', 'timeoutMs', 'retries'] as const) {
     if (typeof fetch[k] !== 'number' || !(fetch[k] >= 0)) fail(`fetch.${k}`, '必须是不小于 0 的数');
   }
   if (fetch.robots !== 'obey' && fetch.robots !== 'ignore') fail('fetch.robots', '只能是 obey 或 ignore');
+  for (const k of ['relaxedTls', 'browser'] as const) if (typeof fetch[k] !== 'boolean') fail(`fetch.${k}`, '只能是 true 或 false');
   if (!Array.isArray(raw.entries) || raw.entries.length === 0) fail('entries', '至少需要一个列表栏目');
   const entries = (raw.entries as unknown[]).map((e, i): Entry => {
     const f = `entries[${i}]`;
     if (!isObject(e)) return fail(f, '应为对象');
-    known(e, f, ['id', 'label', 'url', 'unit', 'year', 'list', 'pagination', 'filters']);
+    known(e, f, ['id', 'label', 'url', 'unit', 'year', 'list', 'pagination', 'filters', 'children']);
     const list = merge(p.list, e.list) as ListSpec;
     const pagination = merge(p.pagination, e.pagination) as PaginationSpec;
     const unit = merge({ type: 'auto' }, e.unit) as Entry['unit'];
     if (!['auto', 'government', 'department', 'township', 'other'].includes(unit.type)) fail(`${f}.unit.type`, `未知单位类型“${unit.type}”`);
     if (unit.type !== 'auto' && !unit.name) fail(`${f}.unit.name`, '指定单位类型时须写单位名称');
+    if (unit.name !== undefined) str(unit.name, `${f}.unit.name`);
     if (!['html', 'cdata_datastore'].includes(list.mode)) fail(`${f}.list.mode`, `未知列表模式“${list.mode}”`);
     str(list.item, `${f}.list.item`);
     str(list.title, `${f}.list.title`);
@@ -148,14 +195,17 @@ export function parseConfig(raw: unknown, file: string): SiteConfig {
     const year = e.year;
     if (year !== undefined && !(Number.isInteger(year) && (year as number) >= 2008 && (year as number) <= 2100)) fail(`${f}.year`, '须为年份');
     const filters = merge({ titleInclude: TITLE_INCLUDE, titleExclude: TITLE_EXCLUDE }, e.filters) as Entry['filters'];
-    for (const [k, list2] of Object.entries(filters)) {
-      (list2 as unknown[]).forEach((re, j) => {
-        try {
-          new RegExp(str(re, `${f}.filters.${k}[${j}]`));
-        } catch {
-          fail(`${f}.filters.${k}[${j}]`, '不是有效的正则表达式');
-        }
-      });
+    for (const [k, list2] of Object.entries(filters)) regexes(list2, `${f}.filters.${k}`);
+    let children: ChildrenSpec | undefined;
+    if (e.children !== undefined && e.children !== false) {
+      if (e.children !== true && !isObject(e.children)) fail(`${f}.children`, '应为 true 或对象');
+      if (isObject(e.children)) known(e.children, `${f}.children`, ['selector', 'text', 'href', 'below', 'depth']);
+      children = merge({ ...CHILDREN, ...p.children }, e.children === true ? {} : e.children) as ChildrenSpec;
+      str(children.selector, `${f}.children.selector`);
+      regexes(children.text, `${f}.children.text`);
+      if (children.href !== undefined) regexes([children.href], `${f}.children.href`);
+      if (typeof children.below !== 'boolean') fail(`${f}.children.below`, '只能是 true 或 false');
+      if (!(Number.isInteger(children.depth) && children.depth >= 1 && children.depth <= 3)) fail(`${f}.children.depth`, '须为 1–3 的整数');
     }
     let entryUrl = str(e.url, `${f}.url`);
     try {
@@ -163,8 +213,12 @@ export function parseConfig(raw: unknown, file: string): SiteConfig {
     } catch {
       fail(`${f}.url`, `不是有效网址（${entryUrl}）`);
     }
-    return { id: str(e.id ?? `e${i}`, `${f}.id`, /^[\w.-]+$/), label: e.label as string | undefined, url: entryUrl, unit, year: year as number | undefined, list, pagination, filters };
+    return { id: str(e.id ?? `e${i}`, `${f}.id`, /^[\w.-]+$/), label: e.label as string | undefined, url: entryUrl, unit, year: year as number | undefined, list, pagination, filters, children };
   });
+  const detail = merge(p.detail, raw.detail) as DetailSpec;
+  if (isObject(raw.detail)) known(raw.detail, 'detail', ['container', 'attachments', 'title', 'date', 'unit']);
+  if (!Array.isArray(detail.container) || detail.container.some((c) => typeof c !== 'string' || !c.trim())) fail('detail.container', '须为 CSS 选择器的数组');
+  for (const k of ['title', 'date', 'unit'] as const) if (detail[k] !== undefined) str(detail[k], `detail.${k}`);
   const schedule = raw.schedule === undefined ? DEFAULT_SCHEDULE : raw.schedule;
   if (!Array.isArray(schedule) || schedule.some((c) => typeof c !== 'string' || c.trim().split(/\s+/).length !== 5)) fail('schedule', '须为 cron 表达式（五段）的数组');
   return {
@@ -178,7 +232,7 @@ export function parseConfig(raw: unknown, file: string): SiteConfig {
     fetch: { ...fetch, robots: fetch.robots as 'obey' | 'ignore' },
     schedule: schedule as string[],
     entries,
-    detail: merge(p.detail, raw.detail),
+    detail,
     file,
   };
 }

@@ -10,10 +10,13 @@ import { PARSER, sha256 } from '../parser/index.js';
 import type { Db } from '../server/db/client.js';
 import { crawlItems, crawlRuns, crawlSources, parserRuns } from '../server/db/schema.js';
 import type { StoreMemo } from '../server/store/figures.js';
-import { importDocument, type ImportResult } from '../server/store/import.js';
-import type { SiteConfig } from './config.js';
-import { Fetcher, type Fetched, type Page } from './fetch.js';
-import { candidates, furtherPages, nextLink, readList, type Candidate } from './list.js';
+import { importDocument, keepDocument, type ImportResult } from '../server/store/import.js';
+import { yearOf } from '../parser/meta.js';
+import { BrowserSession } from './browser.js';
+import type { Entry, SiteConfig } from './config.js';
+import { readDetail } from './detail.js';
+import { Fetcher, type Conditional, type Fetched, type Page } from './fetch.js';
+import { candidates, furtherPages, nextLink, readList, subColumns, type Candidate } from './list.js';
 
 export interface CrawlOptions {
   /** only reports of this year */
@@ -54,6 +57,16 @@ export class SourceBusy extends Error {
 }
 
 const MAX_ATTACHMENTS = 5;
+/** lists crawled in one run, sub-columns included: a site whose links go round in circles stops here */
+const MAX_LISTS = 200;
+
+type Get = (url: string, opts?: { referer?: string; conditional?: Conditional }) => Promise<Fetched>;
+
+/** A fetcher with the politeness a site's config asks for. */
+export function fetcherFor(config: SiteConfig): Fetcher {
+  const f = config.fetch;
+  return new Fetcher({ delayMs: f.delayMs, jitterMs: f.jitterMs, robots: f.robots, timeoutMs: f.timeoutMs, retries: f.retries, relaxedTls: f.relaxedTls ? [new URL(config.baseUrl).hostname] : [] });
+}
 
 function errorKey(f: Exclude<Fetched, Page>): string {
   return f.kind === 'blocked' ? `blocked:${f.waf}` : f.error;
@@ -78,9 +91,10 @@ async function takeLease(db: Db, config: SiteConfig, minutes: number): Promise<v
 
 export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, opts: CrawlOptions = {}): Promise<CrawlSummary> {
   const own = !opts.fetcher;
-  const fetcher =
-    opts.fetcher ??
-    new Fetcher({ delayMs: config.fetch.delayMs, jitterMs: config.fetch.jitterMs, robots: config.fetch.robots, timeoutMs: config.fetch.timeoutMs, retries: config.fetch.retries, relaxedTls: config.fetch.relaxedTls ? [new URL(config.baseUrl).hostname] : [] });
+  const fetcher = opts.fetcher ?? fetcherFor(config);
+  // launched by the first page asked of it, closed with the run
+  const browser = config.fetch.browser ? new BrowserSession(fetcher) : undefined;
+  const get: Get = (url, o = {}) => fetcher.get(url, { ...o, browser });
   const s: CrawlSummary = { sourceId: config.id, runId: null, status: 'ok', pages: 0, candidates: 0, inserted: 0, updated: 0, unchanged: 0, failed: 0, gone: 0, errors: {}, notes: [], found: [] };
   const count = (key: string) => (s.errors[key] = (s.errors[key] ?? 0) + 1);
   if (!opts.dryRun) await takeLease(db, config, opts.leaseMinutes ?? 120);
@@ -89,7 +103,14 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
     let listsComplete = true;
     let blocked = false;
     const found = new Map<string, Candidate & { referer: string }>();
-    for (const entry of config.entries) {
+    const hosts = [config.baseUrl, ...config.aliases].map((u) => new URL(u).host);
+    // the configured lists, then the sub-columns found on them
+    const lists: Entry[] = [...config.entries];
+    const listed = new Set<string>();
+    for (let k = 0; k < lists.length && listed.size < MAX_LISTS; k++) {
+      const entry = lists[k]!;
+      if (listed.has(entry.url)) continue;
+      listed.add(entry.url);
       const queue = [entry.url];
       const visited = new Set<string>();
       const pageSets = new Set<string>();
@@ -97,7 +118,7 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
         const url = queue[i]!;
         if (visited.has(url)) continue;
         visited.add(url);
-        const f = await fetcher.get(url, { referer: i ? entry.url : undefined });
+        const f = await get(url, { referer: i ? entry.url : undefined });
         s.pages++;
         if (f.kind !== 'ok') {
           count(errorKey(f));
@@ -108,6 +129,12 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
         }
         if (i === 0 && new URL(f.finalUrl).host !== new URL(url).host) s.notes.push(`列表已迁移：${url} → ${f.finalUrl}（请更新站点配置）`);
         const items = readList(f.text ?? '', f.finalUrl, entry.list);
+        if (i === 0) {
+          const children = subColumns(f.text ?? '', f.finalUrl, entry, [...hosts, new URL(f.finalUrl).host]);
+          lists.push(...children);
+          if (children.length) s.notes.push(`栏目 ${entry.label ?? entry.id} 的子栏目：${children.map((c) => c.label).join('、')}`);
+          if (!items.length && !children.length) s.notes.push(`列表 ${url} 中没有任何条目${browser ? '' : '（列表若由脚本生成，可在站点配置中设 fetch.browser）'}`);
+        }
         const key = items.map((x) => x.url).join('\n');
         if (i > 0 && (items.length === 0 || pageSets.has(key))) {
           if (items.length) s.notes.push(`列表 ${entry.id} 第 ${i + 1} 页与前页相同，分页到此为止`);
@@ -121,7 +148,7 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
           if (next && !visited.has(next)) queue.push(next);
         }
         if (entry.pagination.type === 'script_json' && i === 0) {
-          const j = await fetcher.get(new URL('script.json', f.finalUrl).href, { referer: f.finalUrl });
+          const j = await get(new URL('script.json', f.finalUrl).href, { referer: f.finalUrl });
           const end = j.kind === 'ok' ? Number(/"endPage"\s*:\s*(\d+)/.exec(j.text ?? '')?.[1] ?? 1) : 1;
           for (let n = 2; n <= Math.min(end, entry.pagination.maxPages); n++) queue.push(new URL(`list${n}.html`, f.finalUrl).href);
         }
@@ -140,9 +167,10 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
     s.runId = runId;
     const [importRun] = await db.insert(parserRuns).values({ parser: PARSER, kind: 'import' }).returning({ id: parserRuns.id });
 
+    let bare = 0;
     for (const c of wanted) {
       const [item] = await db.select().from(crawlItems).where(and(eq(crawlItems.sourceId, config.id), eq(crawlItems.url, c.url)));
-      const f = await fetcher.get(c.url, { referer: c.referer, conditional: item?.sha256 ? { etag: item.etag, lastModified: item.lastModified } : undefined });
+      const f = await get(c.url, { referer: c.referer, conditional: item?.sha256 ? { etag: item.etag, lastModified: item.lastModified } : undefined });
       let outcome: string;
       let sha: string | null = item?.sha256 ?? null;
       if (f.kind !== 'ok') {
@@ -155,7 +183,12 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
         s.unchanged++;
         outcome = 'unchanged';
       } else {
-        const r = await importPage(db, memo, fetcher, f, c, importRun!.id);
+        const html = f.text !== null && /html/i.test(f.headers['content-type'] ?? 'html');
+        // what the page says of itself fills what its list item did not
+        const info = html ? readDetail(f.text!, config.detail) : null;
+        if (info && !info.container) bare++;
+        const known = { date: c.date ?? info?.date ?? null, year: c.year ?? yearOf(info?.title) ?? null, unit: c.unit ?? info?.unit ?? null };
+        const r = await importPage(db, memo, get, f, { ...c, ...known }, importRun!.id);
         outcome = r.outcome === 'failed' ? `failed:${r.reason ?? ''}` : r.outcome;
         // the page is stored (raw first) whatever its import gave
         sha = sha256(f.bytes);
@@ -196,6 +229,8 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
       s.gone = gone.length;
       for (const g of gone) s.notes.push(`已从列表中消失：${g.title}（${g.url}）`);
     }
+    if (bare) s.notes.push(`${bare} 个详情页没有配置的正文容器（${config.detail.container.slice(0, 3).join('、')}…）：标题、日期、单位取自页面 <meta>，页面模板可能已改版`);
+    if (browser?.launched) s.notes.push('本站经浏览器（Chromium）抓取');
     const seenBefore = (
       await db
         .select({ n: sql<number>`count(*)::int` })
@@ -216,6 +251,7 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
     return s;
   } finally {
     if (!opts.dryRun) await db.update(crawlSources).set({ runningSince: null, runner: null }).where(eq(crawlSources.id, config.id));
+    await browser?.close();
     if (own) fetcher.close();
   }
 }
@@ -223,12 +259,16 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
 /**
  * A detail page imported; when it holds no report, its attachments in turn (the report's
  * file first) are fetched, stored and imported, and then its pictures are read by OCR.
+ * Every file the page's report is read from is kept as it came, beside the page.
  */
-async function importPage(db: Db, memo: StoreMemo, fetcher: Fetcher, page: Page, c: Candidate, runId: number): Promise<ImportResult> {
-  const base = { publishedAt: c.date ?? undefined, year: c.year ?? undefined, runId };
+async function importPage(db: Db, memo: StoreMemo, get: Get, page: Page, c: Candidate, runId: number): Promise<ImportResult> {
+  const base = { publishedAt: c.date ?? undefined, year: c.year ?? undefined, unit: c.unit ?? undefined, runId };
   const resolve = async (url: string) => {
-    const f = await fetcher.get(url, { referer: page.finalUrl });
-    return f.kind === 'ok' ? f.bytes : null;
+    const f = await get(url, { referer: page.finalUrl });
+    if (f.kind !== 'ok') return null;
+    // the form from the bytes: servers send pictures and attachments as octet-stream
+    await keepDocument(db, { bytes: f.bytes, source: f.finalUrl, status: f.status, headers: f.headers });
+    return f.bytes;
   };
   const html = page.text !== null && /html/i.test(page.headers['content-type'] ?? 'html');
   const first = await importDocument(db, memo, {
@@ -243,7 +283,7 @@ async function importPage(db: Db, memo: StoreMemo, fetcher: Fetcher, page: Page,
   });
   if (first.outcome !== 'failed' || !html) return first;
   for (const a of pageLinks(page.text!, page.finalUrl).attachments.slice(0, MAX_ATTACHMENTS)) {
-    const f = await fetcher.get(a.url, { referer: page.finalUrl });
+    const f = await get(a.url, { referer: page.finalUrl });
     if (f.kind !== 'ok') continue;
     const r = await importDocument(db, memo, { ...base, bytes: f.bytes, source: f.finalUrl, status: f.status, headers: f.headers });
     if (r.outcome !== 'failed') return r;

@@ -5,6 +5,7 @@
 // that did not change, a WAF challenge (`blocked`), or an error of a named kind.
 import http from 'node:http';
 import https from 'node:https';
+import type { BrowserSession } from './browser.js';
 import { decodePage } from './charset.js';
 
 export interface FetchPolicy {
@@ -72,6 +73,15 @@ export function wafOf(status: number, headers: Record<string, string>, text: str
   if (status >= 520 && status <= 529 && (/__jsl_clearance|__jsluid/.test(text) || /__jsluid/.test(cookie))) return 'jiasule';
   if ((status === 403 || status === 405) && /拦截|访问被拒绝|安全狗|云锁|yunsuo|waf/i.test(text)) return 'block_page';
   return null;
+}
+
+const NOT_FOUND = /(?<!\d)404(?!\d)|页面不存在|页面未找到|找不到(?:该|您要的|您访问的)?页面|页面已(?:被)?删除|(?:访问|请求)的页面不存在|not found/i;
+
+/** A page answered 200 that says it is an error page (its title or heading): a soft 404. */
+export function notFoundPage(text: string): boolean {
+  const head = /<title[^>]*>([^<]{0,200})<\/title>/i.exec(text)?.[1] ?? '';
+  const h1 = /<h[12][^>]*>([^<]{0,200})<\/h[12]>/i.exec(text)?.[1] ?? '';
+  return NOT_FOUND.test(head) || NOT_FOUND.test(h1);
 }
 
 interface Raw {
@@ -200,6 +210,17 @@ export class Fetcher {
     });
   }
 
+  /** A request of the browser's, sent in the host's turn like the fetcher's own. */
+  inTurn<T>(url: URL, task: () => Promise<T>): Promise<T> {
+    this.sent.set(url.host, (this.sent.get(url.host) ?? 0) + 1);
+    return this.queue.run(url.host, task);
+  }
+
+  async allowed(url: URL): Promise<boolean> {
+    const robots = await this.robotsFor(url);
+    return robots === null || robotsAllows(robots, url.pathname + url.search);
+  }
+
   private async robotsFor(url: URL): Promise<string | null> {
     const key = `${url.protocol}//${url.host}`;
     let p = this.robots.get(key);
@@ -213,15 +234,13 @@ export class Fetcher {
     return p;
   }
 
-  /** GET a URL politely; never throws for what the site does. */
-  async get(target: string, opts: { referer?: string; conditional?: Conditional } = {}): Promise<Fetched> {
+  /** GET a URL politely, through `browser` for a site opted in to it; never throws for what the site does. */
+  async get(target: string, opts: { referer?: string; conditional?: Conditional; browser?: BrowserSession } = {}): Promise<Fetched> {
     let url = new URL(target);
-    if (this.policy.robots === 'obey') {
-      const robots = await this.robotsFor(url);
-      if (robots !== null && !robotsAllows(robots, url.pathname + url.search)) {
-        return { kind: 'error', url: target, error: 'robots', detail: `robots.txt 不允许抓取 ${url.pathname}`, attempts: 0 };
-      }
+    if (this.policy.robots === 'obey' && !(await this.allowed(url))) {
+      return { kind: 'error', url: target, error: 'robots', detail: `robots.txt 不允许抓取 ${url.pathname}`, attempts: 0 };
     }
+    if (opts.browser) return opts.browser.load(target, opts.referer);
     const headers: Record<string, string> = {};
     if (opts.referer) headers.referer = opts.referer;
     if (opts.conditional?.etag) headers['if-none-match'] = opts.conditional.etag;
@@ -269,7 +288,9 @@ export class Fetcher {
       }
       if (s === 304) return { ...this.page(target, url, raw, attempts), notModified: true };
       if (s >= 400) return { kind: 'error', url: target, error: s >= 500 || s === 429 ? 'http_5xx' : 'http_4xx', status: s, detail: `HTTP ${s}`, attempts };
-      return this.page(target, url, raw, attempts);
+      const page = this.page(target, url, raw, attempts);
+      if (page.text && notFoundPage(page.text)) return { kind: 'error', url: target, error: 'soft_404', status: s, detail: `页面说它不存在（HTTP ${s}）`, attempts };
+      return page;
     }
   }
 

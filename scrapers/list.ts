@@ -18,11 +18,23 @@ export interface Candidate extends ListItem {
   unit: string | null;
 }
 
-/** "sel@attr | sel | ." read on an item: the first non-empty answer. */
-function pick($: cheerio.CheerioAPI, item: AnyNode, chain: string): string {
+/** "sel@attr | sel | . | meta:Name" read on an item (or the page): the first non-empty answer. */
+export function pick($: cheerio.CheerioAPI, item: AnyNode | null, chain: string): string {
   for (const part of chain.split('|').map((s) => s.trim())) {
+    if (part.startsWith('meta:')) {
+      const name = part.slice(5).toLowerCase();
+      const v = $('meta')
+        .filter((_, m) => ($(m).attr('name') ?? '').toLowerCase() === name)
+        .first()
+        .attr('content')
+        ?.replace(/\s+/g, ' ')
+        .trim();
+      if (v) return v;
+      continue;
+    }
     const [sel, attr] = part.split('@') as [string, string | undefined];
-    const el = sel === '.' || sel === '' ? $(item) : $(item).find(sel).first();
+    const root = item ? $(item) : $.root();
+    const el = sel === '.' || sel === '' ? root : root.find(sel).first();
     if (!el.length) continue;
     const v = (attr ? el.attr(attr) : el.text())?.replace(/\s+/g, ' ').trim();
     if (v) return v;
@@ -74,9 +86,66 @@ export function candidates(items: ListItem[], entry: Entry): Candidate[] {
     .filter((i) => include.every((r) => r.test(i.title)) && !exclude.some((r) => r.test(i.title)))
     .map((i) => {
       const year = yearOf(i.title) ?? entry.year ?? null;
-      const unit = entry.unit.type !== 'auto' ? entry.unit.name ?? null : agencyFromTitle(i.title).agency;
+      const unit = entry.unit.type !== 'auto' ? (entry.unit.name ?? null) : (agencyFromTitle(i.title).agency ?? entry.unit.name ?? null);
       return { ...i, year, unit };
     });
+}
+
+/** Where a column's sub-columns live: its folder (zwgk/zfxxgknb/index.html and zwgk/zfxxgknb.htm both → zwgk/zfxxgknb/). */
+function folderOf(url: URL): string {
+  const path = url.pathname;
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  if (!last || /^(?:index|default|list\d*)(?:_\d+)?\.\w+$/i.test(last)) return path.slice(0, path.lastIndexOf('/') + 1);
+  return path.replace(/\.\w+$/, '') + '/';
+}
+
+/** A unit's own name, as a sub-column named after its unit prints it (not 部门, 乡镇 or a year). */
+const UNIT_NAME = /^[\u4e00-\u9fa5（）()]{2,30}(?:人民政府|政府|局|委员会|委|办公室|办|中心|院|镇|乡|街道办事处|街道|管委会|管理委员会)$/;
+const COLLECTIVE = /部门|乡镇|各|信息公开|年报|报告|本级|(?:19|20)\d{2}/;
+
+/**
+ * The sub-columns a column page links to (部门 / 乡镇 / 2023年度 / a unit's own column), as
+ * entries of their own: the parent's list, pager and filters, the year or unit their name
+ * says. Only links on the site's own hosts.
+ */
+export function subColumns(text: string, pageUrl: string, entry: Entry, hosts: string[]): Entry[] {
+  const spec = entry.children;
+  if (!spec) return [];
+  const $ = cheerio.load(text);
+  const here = new URL(pageUrl);
+  const folder = folderOf(here);
+  const names = spec.text.map((r) => new RegExp(r));
+  const shape = spec.href ? new RegExp(spec.href) : null;
+  const out: Entry[] = [];
+  const seen = new Set<string>([here.href.replace(/#.*$/, '')]);
+  $(spec.selector).each((_, el) => {
+    const label = ($(el).attr('title') || $(el).text()).replace(/\s+/g, '').trim();
+    const href = $(el).attr('href');
+    if (!href || !label || /^(javascript|mailto):/i.test(href)) return;
+    let u: URL;
+    try {
+      u = new URL(href, pageUrl);
+    } catch {
+      return;
+    }
+    u.hash = '';
+    if (!hosts.includes(u.host) || seen.has(u.href)) return;
+    if (!names.some((r) => r.test(label)) || (shape && !shape.test(u.pathname))) return;
+    if (spec.below && (!u.pathname.startsWith(folder) || folderOf(u) === folder)) return;
+    seen.add(u.href);
+    const year = yearOf(label) ?? (/^((?:19|20)\d{2})\s*n?$/.exec(label) ? Number(label.slice(0, 4)) : null);
+    const unitName = UNIT_NAME.test(label) && !COLLECTIVE.test(label) ? label : undefined;
+    out.push({
+      ...entry,
+      id: `${entry.id}/${out.length + 1}`,
+      label,
+      url: u.href,
+      year: year ?? entry.year,
+      unit: unitName && entry.unit.type === 'auto' ? { type: 'auto', name: unitName } : entry.unit,
+      children: spec.depth > 1 ? { ...spec, depth: spec.depth - 1 } : undefined,
+    });
+  });
+  return out;
 }
 
 /**

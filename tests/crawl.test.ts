@@ -2,7 +2,8 @@
 // left alone, a second crawl a noop, a republished report a new version, a report taken off
 // its list flagged gone, obstacles classified, one request per host at a time.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,14 +15,15 @@ import { createAccount } from '../server/auth/accounts.js';
 import { startCrawlQueue } from '../server/crawl-queue.js';
 import { scheduleCrawls } from '../server/schedule.js';
 import { crawlSource } from '../scrapers/crawl.js';
+import { readDetail } from '../scrapers/detail.js';
 import { candidates, furtherPages, readList } from '../scrapers/list.js';
 import { Fetcher } from '../scrapers/fetch.js';
 import { probe } from '../scrapers/probe.js';
 import { openDb, rowsOf, type Store } from '../server/db/client.js';
-import { agencies, crawlItems, crawlRuns, crawlSources, reportVersions, reports } from '../server/db/schema.js';
+import { agencies, crawlItems, crawlRuns, crawlSources, documents, fetches, reportVersions, reports } from '../server/db/schema.js';
 import { StoreMemo } from '../server/store/figures.js';
 import { backends, emptyStore } from './support/store.js';
-import { hanwebCounty, nextLinkCounty, trsCounty, vsbCounty, type County } from './web/county.js';
+import { hanwebCounty, nextLinkCounty, scriptCounty, treeCounty, trsCounty, vsbCounty, type County } from './web/county.js';
 import { startHenanWeb } from './web/henan.js';
 import { startSite, type Site } from './web/site.js';
 
@@ -39,6 +41,16 @@ describe('site configs', () => {
     expect(bad({ fetch: { delayMs: -1 } })).toThrow('x.json：fetch.delayMs：必须是不小于 0 的数');
     expect(bad({ entries: [{ url: '/', filters: { titleInclude: ['('] } }] })).toThrow('entries[0].filters.titleInclude[0]：不是有效的正则表达式');
     expect(bad({ colour: 'red' })).toThrow(ConfigError);
+    expect(bad({ fetch: { browser: 'yes' } })).toThrow('x.json：fetch.browser：只能是 true 或 false');
+    expect(bad({ entries: [{ url: '/', children: { depth: 5 } }] })).toThrow('x.json：entries[0].children.depth：须为 1–3 的整数');
+    expect(bad({ entries: [{ url: '/', children: { text: ['(部门'] } }] })).toThrow('entries[0].children.text[0]：不是有效的正则表达式');
+    expect(bad({ entries: [{ url: '/', children: { selector: '' } }] })).toThrow('entries[0].children.selector：必须是非空字符串');
+    expect(bad({ detail: { unit: 7 } })).toThrow('x.json：detail.unit：必须是非空字符串');
+    expect(bad({ detail: { containers: ['#zoom'] } })).toThrow('x.json：detail.containers：未知字段');
+    // a family's sub-column shape comes with the preset
+    const tree = parseConfig({ id: 'henan.x', name: 'x', baseUrl: 'https://example.gov.cn', preset: 'hanweb', entries: [{ url: '/col/col1/index.html', children: true }] }, 'x.json');
+    expect(tree.entries[0]!.children).toMatchObject({ selector: 'a', href: '/col/col\\d+/(?:index\\.html)?$', below: false, depth: 1 });
+    expect(tree.fetch.browser).toBe(false);
   });
 
   it('loads the shipped Henan sources, every one valid and unverified until a live run confirms it', () => {
@@ -151,6 +163,9 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
 
   it('says loudly when a site blocks, disallows, or stops listing reports', async () => {
     const waf = await startSite({}, (_q, res) => res.writeHead(412, { 'content-type': 'text/html' }).end(`<script r='m'>$_ts=window['$_ts'];</script>`));
+    // a column that is gone, answered 200 with the site's "page not found" page
+    const missing = await startSite({}, (_q, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<html><head><title>页面不存在</title></head><body><h1>抱歉，您访问的页面不存在</h1><ul><li><a href="/">返回首页</a></li></ul></body></html>'));
+    sites.push(missing);
     const robots = await startSite({ '/robots.txt': (_q, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /\n') });
     sites.push(waf, robots);
     const config = (id: string, site: Site) => parseConfig({ id, name: id, regionCode: '4104', baseUrl: site.url, preset: 'trs', fetch: { delayMs: 0, jitterMs: 0 }, entries: [{ url: '/zwgk/zfxxgknb/index.html' }] }, `${id}.json`);
@@ -159,6 +174,9 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
     const refused = await crawlSource(store.db, memo, config('henan.robots', robots), { fetcher: new Fetcher(FAST) });
     expect(refused).toMatchObject({ status: 'failed', errors: { robots: 1 } });
     expect(refused.notes[0]).toContain('robots.txt 不允许抓取');
+    const soft = await crawlSource(store.db, memo, config('henan.soft404', missing), { fetcher: new Fetcher(FAST) });
+    expect(soft).toMatchObject({ status: 'failed', pages: 1, errors: { soft_404: 1 } });
+    expect(soft.notes[0]).toContain('页面说它不存在（HTTP 200）');
 
     // the Hanweb county empties its column: the source drifted, the run is no success
     const han = sites[1] as County;
@@ -284,6 +302,126 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
       await app.close();
     }
   });
+
+  it('crawls a site opted in to the browser: a list written by script behind a 521 challenge; without the browser the site is blocked, or its list empty', async () => {
+    const published = [
+      { agency: '登封市人民政府', year: 2024 },
+      { agency: '登封市财政局', year: 2024 },
+      { agency: '登封市大冶镇人民政府', year: 2023 },
+    ];
+    const guarded = await scriptCounty(published, { obstacles: { challenge: true } });
+    const scripted = await scriptCounty(published, { who: { id: 'henan.zhengzhou.dengfeng.script', name: '登封市人民政府', regionCode: '410185' } });
+    sites.push(guarded, scripted);
+    const plain = await crawlSource(store.db, memo, guarded.config, { fetcher: new Fetcher(FAST) });
+    expect(plain).toMatchObject({ status: 'blocked', candidates: 0, inserted: 0, errors: { 'blocked:jiasule': 1 } });
+    const empty = await crawlSource(store.db, memo, scripted.config, { fetcher: new Fetcher(FAST) });
+    expect(empty).toMatchObject({ status: 'empty', pages: 1, candidates: 0, inserted: 0 });
+    expect(empty.notes).toContain(`列表 ${scripted.site.url}/xxgk/nb/index.html 中没有任何条目（列表若由脚本生成，可在站点配置中设 fetch.browser）`);
+    expect(scripted.site.requests).not.toContain('/xxgk/nb/list.json');
+
+    const opted = parseConfig({ ...guarded.config.raw, fetch: { delayMs: 0, jitterMs: 0, browser: true } }, 'dengfeng.json');
+    expect(opted.fetch.browser).toBe(true);
+    // the browser's profile in a folder of this test's own: gone again when the run ends
+    const own = tmp();
+    const outer = process.env.TMPDIR;
+    process.env.TMPDIR = own;
+    const run = await crawlSource(store.db, memo, opted, { fetcher: new Fetcher(FAST) }).finally(() => (outer === undefined ? delete process.env.TMPDIR : (process.env.TMPDIR = outer)));
+    expect(readdirSync(own)).toEqual([]);
+    expect(run).toMatchObject({ status: 'ok', candidates: 3, inserted: 3, failed: 0 });
+    expect(run.notes).toContain('本站经浏览器（Chromium）抓取');
+    expect(guarded.site.maxConcurrent).toBe(1);
+    // the plain fetch met the challenge once; the browser met it, ran it, and came back with its cookie
+    expect(guarded.site.requests.filter((p) => p === '/xxgk/nb/index.html')).toHaveLength(3);
+    expect(guarded.site.requests.filter((p) => p === '/xxgk/nb/list.json')).toHaveLength(1);
+    const names = await store.db
+      .select({ name: agencies.name, year: reports.year })
+      .from(reports)
+      .innerJoin(agencies, eq(agencies.id, reports.agencyId))
+      .where(sql`${agencies.name} like '登封市%'`);
+    expect(names.map((n) => `${n.name} ${n.year}`).sort()).toEqual(['登封市人民政府 2024', '登封市大冶镇人民政府 2023', '登封市财政局 2024']);
+    // what is kept of a rendered page says it was rendered
+    const [fetched] = await store.db.select().from(fetches).where(eq(fetches.url, `${guarded.site.url}/xxgk/nb/9001.html`));
+    expect(fetched!.headers).toMatchObject({ 'content-type': 'text/html; charset=utf-8', 'x-nianjian-rendered': 'chromium' });
+  }, 60_000);
+
+  it('finds sub-columns by unit type, year and unit and crawls them as lists, the unit and date from the column or the page’s <meta> when titles lack them', async () => {
+    const tree = await treeCounty(
+      [{ agency: '登封市人民政府', year: 2023 }],
+      [
+        { path: 'bmxxgknb/', label: '部门信息公开年报', reports: [{ agency: '登封市教育局', year: 2024 }] },
+        { path: 'bmxxgknb/slj/', label: '登封市水利局', bare: true, reports: [{ agency: '登封市水利局', year: 2023 }, { agency: '登封市水利局', year: 2022 }] },
+        { path: 'xzxxgknb/', label: '乡镇（街道）信息公开年报', bare: true, metaOnly: true, reports: [{ agency: '登封市告成镇人民政府', year: 2024 }] },
+        { path: '2022n/', label: '2022年度', yearless: true, reports: [{ agency: '登封市审计局', year: 2022 }] },
+      ],
+    );
+    sites.push(tree);
+    const run = await crawlSource(store.db, memo, tree.config, { fetcher: new Fetcher(FAST) });
+    expect(run).toMatchObject({ status: 'ok', pages: 5, candidates: 6, inserted: 6, failed: 0 });
+    expect(run.notes).toContain('栏目 nb 的子栏目：部门信息公开年报、乡镇（街道）信息公开年报、2022年度');
+    expect(run.notes).toContain('栏目 部门信息公开年报 的子栏目：登封市水利局');
+    expect(run.notes).toContain('1 个详情页没有配置的正文容器（.TRS_Editor、.trs_editor_view、.TRS_Editor…）：标题、日期、单位取自页面 <meta>，页面模板可能已改版');
+    // the navigation's other links and the reports' own links are no sub-columns
+    const lists = tree.site.requests.filter((p) => p.endsWith('index.html'));
+    expect(lists.sort()).toEqual(['/zwgk/zfxxgknb/2022n/index.html', '/zwgk/zfxxgknb/bmxxgknb/index.html', '/zwgk/zfxxgknb/bmxxgknb/slj/index.html', '/zwgk/zfxxgknb/index.html', '/zwgk/zfxxgknb/xzxxgknb/index.html']);
+    const rows = await store.db
+      .select({ name: agencies.name, year: reports.year, publishedAt: reportVersions.publishedAt })
+      .from(reports)
+      .innerJoin(agencies, eq(agencies.id, reports.agencyId))
+      .innerJoin(reportVersions, eq(reportVersions.id, reports.currentVersionId))
+      .where(sql`${agencies.name} like '登封市%' and ${agencies.name} not in ('登封市人民政府', '登封市大冶镇人民政府', '登封市财政局')`);
+    const by = Object.fromEntries(rows.map((r) => [`${r.name} ${r.year}`, r.publishedAt?.toISOString()]));
+    expect(Object.keys(by).sort()).toEqual(['登封市告成镇人民政府 2024', '登封市审计局 2022', '登封市教育局 2024', '登封市水利局 2022', '登封市水利局 2023']);
+    // the township's list gives no date: the page's info line does (Beijing time)
+    expect(by['登封市告成镇人民政府 2024']).toBe('2025-02-13T16:00:00.000Z');
+    const items = await store.db.select().from(crawlItems).where(eq(crawlItems.sourceId, tree.config.id));
+    // a title without its year takes the year column's; one without its unit, the unit's column
+    expect(items.find((i) => i.title === '登封市审计局政府信息公开工作年度报告')).toMatchObject({ unit: '登封市审计局', year: 2022 });
+    expect(items.filter((i) => i.unit === '登封市水利局').map((i) => `${i.title} ${i.year}`).sort()).toEqual(['2022年政府信息公开工作年度报告 2022', '2023年政府信息公开工作年度报告 2023']);
+  });
+
+  it('records pages slower than the timeout as timeouts and crawls the rest', async () => {
+    const published = ['鄢陵县人民政府 2024', '鄢陵县民政局 2024', '鄢陵县民政局 2023', '鄢陵县马栏镇人民政府 2024'].map((x) => ({ agency: x.split(' ')[0]!, year: Number(x.split(' ')[1]) }));
+    const vsb = await vsbCounty(published, { who: { id: 'henan.xuchang.yanling', name: '鄢陵县人民政府', regionCode: '411024' }, obstacles: { slow: [1, 3] } });
+    sites.push(vsb);
+    const run = await crawlSource(store.db, memo, vsb.config, { fetcher: new Fetcher({ ...FAST, timeoutMs: 150, retries: 1 }) });
+    expect(run).toMatchObject({ status: 'ok', candidates: 4, inserted: 2, failed: 2, errors: { timeout: 2 } });
+    expect(run.notes.filter((n) => n.endsWith('ETIMEDOUT'))).toHaveLength(2);
+    // each slow page was asked twice (one retry) and left
+    expect(vsb.site.requests.filter((p) => p === '/info/1012/7001.htm')).toHaveLength(2);
+    expect(vsb.site.maxConcurrent).toBe(1);
+    const [item] = await store.db.select().from(crawlItems).where(eq(crawlItems.url, `${vsb.site.url}/info/1012/7003.htm`));
+    expect(item).toMatchObject({ outcome: 'timeout', sha256: null });
+  });
+
+  it('keeps the picture an image-only report was read from, and the attachment a page linked to, as documents the report leads to', async () => {
+    const trs = await trsCounty(
+      [
+        { agency: '郏县审计局', year: 2024, attached: 'jpg' },
+        { agency: '郏县审计局', year: 2023, attached: 'pdf' },
+      ],
+      { who: { id: 'henan.pingdingshan.jiaxian.pictures', name: '郏县人民政府', regionCode: '410425' } },
+    );
+    sites.push(trs);
+    const run = await crawlSource(store.db, memo, trs.config, { fetcher: new Fetcher(FAST) });
+    expect(run).toMatchObject({ status: 'ok', candidates: 2, failed: 0 });
+    const picture = `${trs.site.url}/zwgk/zfxxgknb/202501/W0202501201000.jpg`;
+    const pdf = `${trs.site.url}/zwgk/zfxxgknb/202401/P0202401201001.pdf`;
+    for (const [url, file, type] of [[picture, '003-photo.jpg', 'image/jpeg'], [pdf, '003.pdf', 'application/pdf']] as const) {
+      const sha = createHash('sha256').update(readFileSync(new URL(`./fixtures/documents/${file}`, import.meta.url))).digest('hex');
+      const [doc] = await store.db.select({ mediaType: documents.mediaType, size: documents.size }).from(documents).where(eq(documents.sha256, sha));
+      expect(doc).toMatchObject({ mediaType: type });
+      const kept = await store.db.select().from(fetches).where(eq(fetches.url, url));
+      expect(kept.map((k) => k.sha256)).toContain(sha);
+    }
+    const versions = await store.db
+      .select({ parsed: reportVersions.parsed })
+      .from(reportVersions)
+      .innerJoin(fetches, eq(fetches.sha256, reportVersions.sha256))
+      .where(sql`${fetches.url} like ${`${trs.site.url}/%`}`);
+    const sources = versions.map((v) => (v.parsed as { source: { url?: string; via?: string; pictures?: string[] } }).source);
+    expect(sources).toContainEqual(expect.objectContaining({ pictures: [picture] }));
+    expect(sources).toContainEqual(expect.objectContaining({ url: pdf, via: `${trs.site.url}/zwgk/zfxxgknb/202401/t20240120_1001.html` }));
+  }, 120_000);
 });
 
 describe('list pages of each CMS family', () => {
@@ -328,6 +466,34 @@ describe('list pages of each CMS family', () => {
       'https://example.gov.cn/module/web/jpage/dataproxy.jsp?page=2&columnid=9&unitid=7',
       'https://example.gov.cn/module/web/jpage/dataproxy.jsp?page=3&columnid=9&unitid=7',
     ]);
+  });
+});
+
+describe('detail pages', () => {
+  const spec = (preset: string, detail: object = {}) => parseConfig({ id: 'henan.x', name: 'x', baseUrl: 'https://example.gov.cn', preset, detail, entries: [{ url: '/nb/' }] }, 'x.json').detail;
+
+  it('takes title, date and unit from the configured places, else from the <meta> tags TRS, Hanweb and VSB pages carry', () => {
+    const hanweb = `<html><head><title>2024年政府信息公开工作年度报告 宝丰县人民政府</title><meta name="ArticleTitle" content="2024年政府信息公开工作年度报告"><meta name="PubDate" content="2025-01-25 10:31"><meta name="ContentSource" content="宝丰县民政局"></head><body><div id="zoom"><p>……</p></div></body></html>`;
+    expect(readDetail(hanweb, spec('hanweb'))).toEqual({ title: '2024年政府信息公开工作年度报告', date: '2025-01-25', unit: '宝丰县民政局', container: true });
+    // another template: no container, no ArticleTitle; the column is the unit's own, the date in the info line
+    const vsb = `<html><head><title>襄城县水利局2024年政府信息公开工作年度报告-襄城县人民政府</title><meta name="ColumnName" content="襄城县水利局"><meta name="Keywords" content="年报,信息公开"></head>
+<body><div class="crumb">首页 &gt; 信息公开 &gt; 年报</div><div class="info">发布时间：2025年1月9日 浏览次数：12</div><div class="zw"><p>……</p></div></body></html>`;
+    expect(readDetail(vsb, spec('vsb'))).toEqual({ title: '襄城县水利局2024年政府信息公开工作年度报告', date: '2025-01-09', unit: '襄城县水利局', container: false });
+    const bare = `<html><head><meta name="ColumnName" content="部门信息公开年报"><meta name="Keywords" content="叶县审计局"></head><body><h1>2023年政府信息公开工作年度报告</h1><div class="article-details">……</div></body></html>`;
+    expect(readDetail(bare, spec('pds'))).toEqual({ title: '2023年政府信息公开工作年度报告', date: null, unit: '叶县审计局', container: true });
+    // the 平顶山 platform prints its unit and date in one info line, which its preset reads
+    const pds = `<html><body><div class="article-title">2024年政府信息公开工作年度报告</div><div class="article-info"><span>来源：叶县财政局</span> <span>发布日期：2025-01-24</span></div><div class="article-details">……</div></body></html>`;
+    expect(readDetail(pds, spec('pds'))).toMatchObject({ title: '2024年政府信息公开工作年度报告', date: '2025-01-24', unit: '叶县财政局' });
+    // a site's own places come first
+    expect(readDetail(pds, spec('pds', { unit: '.nothing | meta:Author | .article-info span' }))).toMatchObject({ unit: '叶县财政局' });
+  });
+
+  it('keeps only short plain text from what a page says', () => {
+    const long = `<html><head><meta name="ContentSource" content="${'某'.repeat(300)}"><meta name="ArticleTitle" content="<script>alert(1)</script>"></head><body></body></html>`;
+    const info = readDetail(long, spec('trs'));
+    expect(info.unit).toBeNull();
+    expect(info.title).toBe('<script>alert(1)</script>');
+    expect(info.container).toBe(false);
   });
 });
 

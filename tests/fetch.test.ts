@@ -1,6 +1,10 @@
 // The polite fetcher against fake sites on loopback: one request per host at a time,
 // robots.txt, retries within bounds, WAF pages classified, encodings, soft 404s, caps.
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BrowserSession } from '../scrapers/browser.js';
 import { decodePage } from '../scrapers/charset.js';
 import { Fetcher, robotsAllows, type FetchPolicy } from '../scrapers/fetch.js';
 import { gbk } from './web/gbk.js';
@@ -96,15 +100,17 @@ describe('polite fetching', () => {
     expect(decodePage(Buffer.from('<meta charset="utf-8">郏县', 'utf8')).text).toContain('郏县');
   });
 
-  it('calls a redirect to the home page a soft 404, and stops a redirect loop', async () => {
+  it('calls a redirect to the home page or a 200 page that says it is missing a soft 404, and stops a redirect loop', async () => {
     const s = await open({
       '/old/nb/': (_req, res) => res.writeHead(301, { location: '/' }).end(),
+      '/gone/nb/': html('<html><head><title>404 页面不存在_某县人民政府</title></head><body><p>您访问的页面不存在或已删除</p></body></html>'),
       '/loop': (_req, res) => res.writeHead(302, { location: '/loop' }).end(),
       '/moved.html': (_req, res) => res.writeHead(301, { location: '/new.html' }).end(),
       '/new.html': html('<p>新地址</p>'),
     });
     const f = fetcher({ robots: 'ignore' });
     expect(await f.get(`${s.url}/old/nb/`)).toMatchObject({ kind: 'error', error: 'soft_404' });
+    expect(await f.get(`${s.url}/gone/nb/`)).toMatchObject({ kind: 'error', error: 'soft_404', status: 200 });
     expect(await f.get(`${s.url}/loop`)).toMatchObject({ kind: 'error', error: 'redirects' });
     expect(await f.get(`${s.url}/moved.html`)).toMatchObject({ kind: 'ok', finalUrl: `${s.url}/new.html` });
   });
@@ -131,4 +137,61 @@ describe('polite fetching', () => {
     expect(r).toMatchObject({ kind: 'ok', finalUrl: `${s.url}/nb.html` });
     expect(f.log.some((l) => l.startsWith('改用 http'))).toBe(true);
   });
+});
+
+describe('fetching through the browser', () => {
+  // a temporary folder of this test's own, where the browser's profile must come and go
+  const own = mkdtempSync(join(tmpdir(), 'nianjian-fetch-'));
+  const outer = process.env.TMPDIR;
+  beforeAll(() => void (process.env.TMPDIR = own));
+  afterAll(() => {
+    if (outer === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = outer;
+    rmSync(own, { recursive: true, force: true });
+  });
+
+  it('sends every request the page makes in the host’s turn, keeps robots.txt, skips pictures, and leaves nothing behind', async () => {
+    const script = (name: string) => async (_req: unknown, res: import('node:http').ServerResponse) => {
+      // an answer that takes a turn of the event loop, so that requests sent together would overlap here
+      await new Promise<void>((r) => setImmediate(r));
+      res.writeHead(200, { 'content-type': 'application/javascript' }).end(`document.getElementById('out').textContent += '${name}';`);
+    };
+    const s = await open({
+      '/robots.txt': html('User-agent: *\nDisallow: /private/\n', 'text/plain'),
+      '/nb.html': html(
+        `<html><head><title>年报</title></head><body><div id="out"></div><img src="/logo.png"><script src="/a.js"></script><script src="/b.js"></script><script src="/c.js"></script>
+<script>Promise.all(['/x1.json', '/x2.json', '/x3.json'].map(function (u) { return fetch(u).then(function (r) { return r.text(); }); })).then(function (t) { document.getElementById('out').textContent += t.join(''); });
+fetch('/private/list.json').then(function () { document.title = 'fetched'; }, function () { document.title = 'refused'; });</script></body></html>`,
+      ),
+      ...Object.fromEntries([1, 2, 3].map((n) => [`/x${n}.json`, async (_req: unknown, res: import('node:http').ServerResponse) => {
+        await new Promise<void>((r) => setImmediate(r));
+        res.writeHead(200, { 'content-type': 'application/json' }).end(String(n));
+      }])),
+      '/a.js': script('a'),
+      '/b.js': script('b'),
+      '/c.js': script('c'),
+      '/private/list.json': html('[]', 'application/json'),
+      '/rs.html': (_req, res) => res.writeHead(412, { 'content-type': 'text/html' }).end(`<meta id="x" content="tok" r='m'><script r='m'>$_ts=window['$_ts'];</script>`),
+    });
+    const f = fetcher();
+    const browser = new BrowserSession(f);
+    try {
+      expect(browser.launched).toBe(false);
+      const page = await f.get(`${s.url}/nb.html`, { browser });
+      expect(page).toMatchObject({ kind: 'ok', status: 200, charset: 'utf-8', headers: { 'x-nianjian-rendered': 'chromium' } });
+      expect(page.kind === 'ok' && page.text).toContain('<div id="out">abc123</div>');
+      expect(page.kind === 'ok' && page.text).toContain('<title>refused</title>');
+      expect([...s.requests].sort()).toEqual(['/a.js', '/b.js', '/c.js', '/nb.html', '/robots.txt', '/x1.json', '/x2.json', '/x3.json']);
+      // the three fetches the page sends at once reached the site one after another
+      expect(s.maxConcurrent).toBe(1);
+      expect(f.sent.get(s.host)).toBe(8);
+      // a challenge the browser cannot pass is still a block, reported as such
+      expect(await f.get(`${s.url}/rs.html`, { browser })).toMatchObject({ kind: 'blocked', waf: 'ruishu', status: 412 });
+      expect(readdirSync(own).length).toBeGreaterThan(0);
+    } finally {
+      await browser.close();
+    }
+    expect(browser.launched).toBe(false);
+    expect(readdirSync(own)).toEqual([]);
+  }, 30_000);
 });

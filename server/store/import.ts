@@ -2,7 +2,7 @@
 // anything can fail), then parsed, then written in one transaction (report, version,
 // figures, findings), then the checks that need neighbouring years. The outcome is one of
 // Open States' counts: inserted (a new report), updated (a new version), noop, failed.
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { checkReport, RULES } from '../../checks/index.js';
 import { agencyForm } from '../../parser/normalize.js';
 import { readDocument, sha256, sniff, UnreadableDocumentError, type ParsedReport } from '../../parser/index.js';
@@ -25,6 +25,8 @@ export interface ImportInput {
   /** overrides of what the document says */
   agency?: string;
   year?: number;
+  /** the agency its site names (the list's column, the page's metadata), for a document that names none */
+  unit?: string;
   runId: number;
   /** HTTP status and headers when fetched */
   status?: number;
@@ -49,12 +51,12 @@ async function fail(db: Db, source: string, sha: string, reason: string): Promis
   return { outcome: 'failed', reason };
 }
 
-export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput, agencyCache?: Map<string, AgencyRow>): Promise<ImportResult> {
-  const sha = sha256(input.bytes);
+type RawInput = Pick<ImportInput, 'bytes' | 'source' | 'mediaType' | 'status' | 'headers'>;
+
+/** The bytes (once per hash) and where they came from, as the CTEs of one statement. */
+function rawDocument(input: RawInput, sha: string): SQL {
   const mediaType = input.mediaType ?? sniff(input.bytes).mediaType ?? 'application/octet-stream';
-  // The bytes (once per hash) and where they came from: written with the version in one
-  // statement, or on their own when the document cannot be imported, so nothing is lost.
-  const raw = sql`
+  return sql`
     doc as (
       insert into ${documents} (sha256, bytes, media_type, size) values (${sha}, ${input.bytes}, ${mediaType}, ${input.bytes.length})
       on conflict do nothing
@@ -62,6 +64,20 @@ export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput
       insert into ${fetches} (url, sha256, status, headers)
       values (${input.source}, ${sha}, ${input.status ?? null}, ${input.headers ? JSON.stringify(input.headers) : null}::jsonb)
     )`;
+}
+
+/** A file a report was read from but that is not the version's document (a page's pictures or attachment), kept as it came. */
+export async function keepDocument(db: Db, input: RawInput): Promise<string> {
+  const sha = sha256(input.bytes);
+  await db.execute(sql`with ${rawDocument(input, sha)} select 1`);
+  return sha;
+}
+
+export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput, agencyCache?: Map<string, AgencyRow>): Promise<ImportResult> {
+  const sha = sha256(input.bytes);
+  // written with the version in one statement, or on their own when the document cannot
+  // be imported, so nothing is lost
+  const raw = rawDocument(input, sha);
   const failed = async (reason: string) => {
     await db.execute(sql`with ${raw} select 1`);
     return fail(db, input.source, sha, reason);
@@ -76,7 +92,7 @@ export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput
   } catch (e) {
     return failed(e instanceof UnreadableDocumentError ? e.message : `解析失败（内部错误：${briefly(e)}）`);
   }
-  const name = input.agency ?? report.agency;
+  const name = input.agency ?? report.agency ?? input.unit;
   const year = input.year ?? report.year;
   if (report.status === 'not_report' && !(input.agency && input.year)) return failed('不是政府信息公开工作年度报告');
   if (!name) return failed('无法从文档确定机构名称（可用 --agency 指定）');

@@ -14,8 +14,8 @@ export interface Published {
   year: number;
   /** figures changed from seed 003's for this report */
   change?: (values: Record<string, number>) => void;
-  /** served only as an attachment of a "详见附件" page */
-  attached?: 'pdf' | 'docx';
+  /** served only as an attachment of a "详见附件" page, or (jpg) as the page's one picture */
+  attached?: 'pdf' | 'docx' | 'jpg';
   /** the date its list shows, when not January of the next year (a late report) */
   published?: string;
 }
@@ -117,6 +117,11 @@ export async function trsCounty(reports: Published[], { who = JIAXIAN, perPage =
       if (id >= 900 && id < 1000) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body><div class="TRS_Editor"><p>${NOISE[id - 900]}</p><p>各单位：现印发……</p></div></body></html>`);
       const r = reports[id - 1000];
       if (!r) return res.writeHead(404).end();
+      if (r.attached === 'jpg') {
+        return res
+          .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+          .end(`<html><head><meta name="ArticleTitle" content="${r.agency}${r.year}年政府信息公开工作年度报告（图片版）"></head><body><div class="TRS_Editor"><p><img src="./W0${r.year + 1}0120${id}.jpg" oldsrc="W0${r.year + 1}0120${id}.jpg"></p></div></body></html>`);
+      }
       if (r.attached) {
         const file = `./P0${r.year + 1}0120${id}.${r.attached}`;
         return res
@@ -125,11 +130,11 @@ export async function trsCounty(reports: Published[], { who = JIAXIAN, perPage =
       }
       return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r));
     }
-    const attachment = /^\/zwgk\/zfxxgknb\/\d{6}\/P0\d{8}(\d+)\.(pdf|docx)$/.exec(path);
+    const attachment = /^\/zwgk\/zfxxgknb\/\d{6}\/(?:P0|W0)\d{8}(\d+)\.(pdf|docx|jpg)$/.exec(path);
     if (attachment) {
       const r = reports[Number(attachment[1]) - 1000];
-      const type = attachment[2] === 'pdf' ? 'application/pdf' : 'application/vnd.openxmlformats-officedocument.wordprocessingml.document';
-      return r ? res.writeHead(200, { 'content-type': type }).end(fixture(`003.${attachment[2]}`)) : res.writeHead(404).end();
+      // servers send pictures and attachments as bytes of no particular type
+      return r ? res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(fixture(attachment[2] === 'jpg' ? '003-photo.jpg' : `003.${attachment[2]}`)) : res.writeHead(404).end();
     }
     res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body>404</body></html>');
   };
@@ -193,7 +198,16 @@ export interface Obstacles {
   burst?: number;
   /** the first answer to each detail page is a 500 */
   flaky?: boolean;
+  /** the reports (by index) whose detail pages answer only after `SLOW_MS` */
+  slow?: number[];
+  /** a 521 challenge whose script sets the cookie that lets a request through */
+  challenge?: boolean;
+  /** the config opts in to fetching through the browser */
+  browser?: boolean;
 }
+
+/** Longer than any fetcher's timeout in the tests: an answer the fetcher gives up on. */
+const SLOW_MS = 30_000;
 
 /** VSB: a list counting down (zfxxgknb.htm, zfxxgknb/3.htm … 1.htm), #vsb_content details; rate limits and 500s on demand. */
 export async function vsbCounty(reports: Published[], { who = XIANGCHENG, perPage = 3, obstacles = {} }: SiteOptions = {}): Promise<County> {
@@ -223,10 +237,15 @@ export async function vsbCounty(reports: Published[], { who = XIANGCHENG, perPag
     if (pg) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(list(Number(pg[1])));
     const info = /^\/info\/1012\/(\d+)\.htm$/.exec(path);
     if (info) {
-      const r = reports[Number(info[1]) - 7000];
+      const i = Number(info[1]) - 7000;
+      const r = reports[i];
       if (!r) return res.writeHead(404).end();
       if (obstacles.flaky && hit === 1) return res.writeHead(500).end();
-      return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r).replace('class="TRS_Editor"', 'id="vsb_content"'));
+      const answer = () => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r).replace('class="TRS_Editor"', 'id="vsb_content"'));
+      if (!obstacles.slow?.includes(i)) return answer();
+      // the answer comes too late for the fetcher, which has hung up by then
+      setTimeout(() => res.destroyed || answer(), SLOW_MS).unref();
+      return;
     }
     res.writeHead(404).end();
   };
@@ -314,4 +333,107 @@ export async function pdsCounty(reports: Published[], { who = YEXIAN, perPage = 
   };
   const site = await startSite({}, fallback);
   return county(site, configOf(who, site, 'pds', { url: '/channels/20091.html' }), reports, listed);
+}
+
+const DENGFENG: Who = { id: 'henan.zhengzhou.dengfeng', name: '登封市人民政府', regionCode: '410185' };
+
+/**
+ * A site whose list is written by its script from list.json (a plain fetch sees an empty
+ * list), optionally behind a Jiasule-like 521 challenge: every answer is the challenge
+ * until the request carries the cookie the challenge's script computes.
+ */
+export async function scriptCounty(reports: Published[], { who = DENGFENG, obstacles = {} }: SiteOptions = {}): Promise<County> {
+  const listed = new Set(reports.map((_, i) => i));
+  const [a, b] = [37 + reports.length, 113];
+  const clearance = `${a * b}`;
+  const fallback: Handler = (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (obstacles.challenge && !(req.headers.cookie ?? '').split(/;\s*/).includes(`__jsl_clearance=${clearance}`)) {
+      return res
+        .writeHead(521, { 'content-type': 'text/html', 'set-cookie': '__jsluid_h=5e1f; path=/; HttpOnly' })
+        .end(`<html><body><script>document.cookie=('__jsl_clearance='+(${a}*${b})+';path=/');location.href=location.pathname+location.search</script></body></html>`);
+    }
+    if (path === '/xxgk/nb/index.html') {
+      return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><head><title>政府信息公开年报_${who.name}</title></head><body><ul class="list"></ul>
+<script>fetch('list.json').then(function (r) { return r.json(); }).then(function (items) {
+  document.querySelector('ul.list').innerHTML = items.map(function (x) { return '<li><a href="' + x.url + '" title="' + x.title + '">' + x.title + '</a><span>' + x.date + '</span></li>'; }).join('');
+});</script></body></html>`);
+    }
+    if (path === '/xxgk/nb/list.json') {
+      const items = reports.map((r, i) => ({ i, r })).filter((x) => listed.has(x.i)).map(({ r, i }) => ({ title: `${r.agency}${r.year}年政府信息公开工作年度报告`, url: `/xxgk/nb/${9000 + i}.html`, date: listDate(r, '26') }));
+      return res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(items));
+    }
+    const d = /^\/xxgk\/nb\/(\d+)\.html$/.exec(path);
+    const r = d ? reports[Number(d[1]) - 9000] : undefined;
+    if (r) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r));
+    res.writeHead(404).end();
+  };
+  const site = await startSite({}, fallback);
+  const config = configOf(who, site, 'generic', { url: '/xxgk/nb/index.html', list: { item: 'ul.list li' }, pagination: { type: 'none' } }, obstacles.browser ? { browser: true } : {});
+  return county(site, config, reports, listed);
+}
+
+/** A sub-column of a 年报 column: its folder under the column, its name, its reports. */
+export interface Column {
+  /** e.g. `bmxxgknb/` or `bmxxgknb/czj/`: a column links to the columns one folder below it */
+  path: string;
+  label: string;
+  reports: Published[];
+  /** titles that name no unit ("2024年政府信息公开工作年度报告"): the column's name is the unit */
+  bare?: boolean;
+  /** titles that name no year: the column's name is the year */
+  yearless?: boolean;
+  /** detail pages without the usual container, their unit and date only in `<meta>` and the info line */
+  metaOnly?: boolean;
+}
+
+const DENGFENG_TREE: Who = { id: 'henan.zhengzhou.dengfeng.tree', name: '登封市人民政府', regionCode: '410185' };
+
+/**
+ * A TRS site whose 年报 column lists the government's own reports and links to sub-columns
+ * (部门, 乡镇, a year, a department's own column below 部门), among navigation links that
+ * are no sub-columns (政务公开, 政府工作报告, the reports themselves).
+ */
+export async function treeCounty(root: Published[], columns: Column[], { who = DENGFENG_TREE }: SiteOptions = {}): Promise<County & { columns: Column[] }> {
+  const base = '/zwgk/zfxxgknb/';
+  const all: Array<{ r: Published; column: Column | null }> = [...root.map((r) => ({ r, column: null })), ...columns.flatMap((c) => c.reports.map((r) => ({ r, column: c })))];
+  const title = (r: Published, c: Column | null) => `${c?.bare ? '' : r.agency}${c?.yearless ? '' : `${r.year}年`}政府信息公开工作年度报告`;
+  const listPage = (path: string) => {
+    const here = columns.find((c) => c.path === path) ?? null;
+    const rows = all
+      .map((x, id) => ({ ...x, id }))
+      .filter((x) => x.column === here)
+      .map(({ r, column, id }) => `<tr><td><a href="${base}${r.year + 1}01/t${r.year + 1}0120_${2000 + id}.html" title="${title(r, column)}">${title(r, column)}</a></td>${column?.metaOnly ? '' : `<td>${listDate(r, '21')}</td>`}</tr>`)
+      .join('\n');
+    const below = columns.filter((c) => c.path.startsWith(path) && c.path.slice(path.length).split('/').filter(Boolean).length === 1);
+    const nav = below.map((c) => `<li><a href="${base}${c.path}index.html">${c.label}</a></li>`).join('');
+    return `<html><head><title>政府信息公开年报_${who.name}</title></head><body>
+<div class="top"><a href="/zwgk/index.html">政务公开</a> <a href="/xwzx/index.html">新闻中心</a> <a href="${base}gzbg/index.html">政府工作报告</a></div>
+<ul class="sub-column">${nav}</ul><table class="gl_list">${rows}</table><script>createPageHTML(1, 0, 'index', 'html');</script></body></html>`;
+  };
+  const detail = (id: number) => {
+    const { r, column } = all[id]!;
+    const m = r.year <= 2020 ? model2019() : baseModel();
+    m.title = title(r, column);
+    r.change?.(m.values);
+    const html = renderHtml(m);
+    if (!column?.metaOnly) return html;
+    // another template: no TRS_Editor, no PubDate; the unit only as ContentSource, the date only in the info line
+    return html
+      .replace('class="TRS_Editor"', 'class="zw-text"')
+      .replace(/<meta name="PubDate"[^>]*>/, `<meta name="ContentSource" content="${r.agency}"><meta name="ColumnName" content="${column.label}">`)
+      .replace('<h1 class="title">', `<div class="info">发布时间：${r.year + 1}-02-14</div><h1 class="title">`);
+  };
+  const fallback: Handler = (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    const list = new RegExp(`^${base}((?:[a-z0-9]+/)*)index\\.html$`).exec(path);
+    if (list && (list[1] === '' || columns.some((c) => c.path === list[1]))) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(listPage(list[1]!));
+    const d = new RegExp(`^${base}\\d{6}/t\\d{8}_(\\d+)\\.html$`).exec(path);
+    if (d && all[Number(d[1]) - 2000]) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(detail(Number(d[1]) - 2000));
+    res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end('<html><body>404</body></html>');
+  };
+  const site = await startSite({}, fallback);
+  // the preset finds the sub-columns among all the page's links
+  const config = configOf(who, site, 'trs', { url: `${base}index.html`, children: { depth: 2 } });
+  return { ...county(site, config, all.map((x) => x.r), new Set()), columns };
 }
