@@ -87,6 +87,8 @@ export interface SiteConfig {
   preset: Preset;
   /** false until a live crawl has confirmed the config */
   verified: boolean;
+  /** where the config's facts come from and what is still to check */
+  notes?: string;
   /** `browser`: every page through headless Chromium (lists written by script, JS cookie challenges) */
   fetch: { delayMs: number; jitterMs: number; robots: 'obey' | 'ignore'; relaxedTls: boolean; timeoutMs: number; retries: number; browser: boolean };
   /** cron expression (Asia/Shanghai); default: daily in January–April, weekly otherwise */
@@ -161,7 +163,7 @@ export function parseConfig(raw: unknown, file: string): SiteConfig {
   const known = (obj: Json, field: string, keys: string[]) => {
     for (const k of Object.keys(obj)) if (!keys.includes(k)) fail(`${field}${field ? '.' : ''}${k}`, `未知字段（可用：${keys.join('、')}）`);
   };
-  known(raw, '', ['id', 'name', 'regionCode', 'baseUrl', 'aliases', 'preset', 'verified', 'fetch', 'schedule', 'entries', 'detail']);
+  known(raw, '', ['id', 'name', 'regionCode', 'baseUrl', 'aliases', 'preset', 'verified', 'notes', 'fetch', 'schedule', 'entries', 'detail']);
   const preset = (raw.preset ?? 'generic') as Preset;
   if (!(preset in PRESETS)) fail('preset', `未知的 CMS 预设“${String(raw.preset)}”（可用：${Object.keys(PRESETS).join('、')}）`);
   const p = PRESETS[preset];
@@ -229,6 +231,7 @@ export function parseConfig(raw: unknown, file: string): SiteConfig {
     aliases: (Array.isArray(raw.aliases) ? raw.aliases : raw.aliases === undefined ? [] : fail('aliases', '须为网址数组')).map((a, i) => url(a, `aliases[${i}]`)),
     preset,
     verified: raw.verified === true,
+    notes: raw.notes === undefined ? undefined : str(raw.notes, 'notes'),
     fetch: { ...fetch, robots: fetch.robots as 'obey' | 'ignore' },
     schedule: schedule as string[],
     entries,

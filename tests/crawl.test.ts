@@ -22,6 +22,7 @@ import { probe } from '../scrapers/probe.js';
 import { openDb, rowsOf, type Store } from '../server/db/client.js';
 import { agencies, crawlItems, crawlRuns, crawlSources, documents, fetches, reportVersions, reports } from '../server/db/schema.js';
 import { StoreMemo } from '../server/store/figures.js';
+import { divisions } from '../server/store/regions.js';
 import { backends, emptyStore } from './support/store.js';
 import { hanwebCounty, nextLinkCounty, scriptCounty, treeCounty, trsCounty, vsbCounty, type County } from './web/county.js';
 import { startHenanWeb } from './web/henan.js';
@@ -53,10 +54,23 @@ describe('site configs', () => {
     expect(tree.fetch.browser).toBe(false);
   });
 
-  it('loads the shipped Henan sources, every one valid and unverified until a live run confirms it', () => {
+  it('loads the shipped Henan sources, every one valid, placed in the GB/T 2260 tree, and unverified until a live run confirms it', () => {
     const configs = loadConfigs(new URL('../scrapers/sources/', import.meta.url).pathname);
-    expect(configs.length).toBeGreaterThanOrEqual(3);
-    expect(configs.every((c) => c.regionCode?.startsWith('41') && !c.verified)).toBe(true);
+    expect(configs.length).toBeGreaterThanOrEqual(26);
+    const regions = new Map(divisions().map((r) => [r.code, r]));
+    for (const c of configs) {
+      expect(c.verified, c.id).toBe(false);
+      expect(c.notes, c.id).toBeTruthy();
+      // the government the config names is the region's: 滑县人民政府 for 410526, 安阳市北关区人民政府 for 410503
+      const region = regions.get(c.regionCode ?? '');
+      expect(region?.code.startsWith('41'), c.id).toBe(true);
+      expect(c.name, c.id).toContain(region!.name);
+      if (region!.level === 'county' && region!.name.endsWith('区')) expect(c.name, c.id).toContain(regions.get(region!.parentCode!)!.name);
+      expect(new URL(c.baseUrl).hostname, c.id).toMatch(/\.gov\.cn$/);
+    }
+    expect(new Set(configs.map((c) => c.regionCode)).size).toBe(configs.length);
+    // a site whose pages are written by script is fetched through the browser
+    expect(configs.find((c) => c.id === 'henan.jiaozuo.jiefang')?.fetch.browser).toBe(true);
   });
 });
 
@@ -518,20 +532,21 @@ describe('nianjian probe', () => {
 });
 
 describe('the local web of Henan counties (demo and benchmark)', () => {
-  it('serves each family its reports in both layouts, and all of them crawl in', async () => {
+  it('serves each family its reports in both layouts, and all of them crawl in; the demo’s county behind a 521 shows blocked', async () => {
     // five to a list page: every family's pager is walked to its third page
-    const web = await startHenanWeb(6, [2020, 2024], 5);
+    const web = await startHenanWeb(6, [2020, 2024], 5, { blocked: true });
     const dir = tmp();
     const store = await openDb({ dataDir: dir });
     try {
       const memo = new StoreMemo(store.db);
       const runs = await Promise.all(web.counties.map((c) => crawlSource(store.db, memo, c.config, { fetcher: new Fetcher(FAST) })));
-      expect(web.counties.map((c) => c.config.preset)).toEqual(['trs', 'hanweb', 'vsb', 'sitesources', 'pds', 'generic']);
+      expect(web.counties.map((c) => c.config.preset)).toEqual(['trs', 'hanweb', 'vsb', 'sitesources', 'pds', 'generic', 'generic']);
       expect(web.reports).toBe(6 * 13);
-      expect(runs.map((r) => [r.status, r.inserted, r.failed])).toEqual(Array(6).fill(['ok', 13, 0]));
+      expect(runs.map((r) => [r.status, r.inserted, r.failed])).toEqual([...Array(6).fill(['ok', 13, 0]), ['blocked', 0, 0]]);
+      expect(runs[6]!.errors).toEqual({ 'blocked:jiasule': 1 });
       // TRS lists three noise items too (16 items: 4 pages); the plain site's 下一页 past the
       // end repeats its last page, seen once more and left
-      expect(runs.map((r) => r.pages)).toEqual([4, 3, 3, 3, 3, 4]);
+      expect(runs.map((r) => r.pages)).toEqual([4, 3, 3, 3, 3, 4, 1]);
       const formats = await store.db.execute(sql`select f.format, count(*)::int as n from report_facts f group by f.format order by f.format`);
       expect(rowsOf<{ format: string; n: number }>(formats)).toEqual([{ format: '2019', n: 42 }, { format: '2021', n: 36 }]);
       // a department of each county publishes in May: late, for both years

@@ -16,17 +16,17 @@ import { startHenanWeb } from './henan.js';
 const PASSWORD = 'demo-年检-演示密码';
 process.env.NIANJIAN_DATA_DIR ??= join(process.cwd(), 'data-demo');
 
-const web = await startHenanWeb(Number(process.env.DEMO_SITES ?? 8));
+const web = await startHenanWeb(Number(process.env.DEMO_SITES ?? 8), undefined, undefined, { blocked: true });
 const sources = mkdtempSync(join(tmpdir(), 'nianjian-demo-sources-'));
 for (const c of web.counties) writeFileSync(join(sources, `${c.config.id}.json`), JSON.stringify(c.config.raw, null, 2));
 process.env.NIANJIAN_SOURCES = sources;
 
 const store = await openDb();
 const memo = new StoreMemo(store.db);
-console.log(`本地县级网站 ${web.counties.length} 个，年度报告 ${web.reports} 份，开始抓取……`);
+console.log(`本地县级网站 ${web.counties.length} 个（其一有 521 防护），可抓取的年度报告 ${web.reports} 份，开始抓取……`);
 for (const c of web.counties) {
   const s = await crawlSource(store.db, memo, c.config);
-  console.log(`  ${c.config.name}（${c.config.preset}，${c.site.url}）：inserted ${s.inserted}, updated ${s.updated}, noop ${s.unchanged}, failed ${s.failed}`);
+  console.log(`  ${c.config.name}（${c.config.preset}，${c.site.url}）：${s.status}，inserted ${s.inserted}, updated ${s.updated}, noop ${s.unchanged}, failed ${s.failed}`);
 }
 const [demo] = await store.db.select().from(accounts).where(eq(accounts.username, 'demo'));
 if (!demo) await createAccount(store.db, { username: 'demo', password: PASSWORD, role: 'admin', actor: 'demo' });

@@ -1,9 +1,10 @@
 // A whole local web of Henan county sites for the demo and the crawl benchmark: counties
 // in turn on each CMS family, each publishing its government's, departments' and a
 // township's reports for 2019–2024 (the 2019 layout before 2021), one department late
-// every year and one missing for the last year.
+// every year and one missing for the last year; for the demo, one more county behind a
+// 521 challenge that its config does not let the browser pass, so that it shows blocked.
 import type { SiteConfig } from '../../scrapers/config.js';
-import { hanwebCounty, nextLinkCounty, pdsCounty, sitesourcesCounty, trsCounty, vsbCounty, type County, type Published, type Who } from './county.js';
+import { hanwebCounty, nextLinkCounty, pdsCounty, scriptCounty, sitesourcesCounty, trsCounty, vsbCounty, type County, type Published, type Who } from './county.js';
 
 const COUNTIES: Array<[string, string, string]> = [
   ['410425', 'pingdingshan.jiaxian', '郏县'], ['410421', 'pingdingshan.baofeng', '宝丰县'], ['410422', 'pingdingshan.yexian', '叶县'],
@@ -23,12 +24,12 @@ export const YEARS = [2019, 2020, 2021, 2022, 2023, 2024];
 export interface HenanWeb {
   counties: County[];
   configs: SiteConfig[];
-  /** reports published across the web */
+  /** reports published across the web where a crawler can reach them (not behind the challenge) */
   reports: number;
   close(): Promise<void>;
 }
 
-export async function startHenanWeb(sites = 6, years = YEARS, perPage = 15): Promise<HenanWeb> {
+export async function startHenanWeb(sites = 6, years = YEARS, perPage = 15, { blocked = false } = {}): Promise<HenanWeb> {
   const counties: County[] = [];
   for (let k = 0; k < sites; k++) {
     const [regionCode, id, place] = COUNTIES[k % COUNTIES.length]!;
@@ -46,10 +47,16 @@ export async function startHenanWeb(sites = 6, years = YEARS, perPage = 15): Pro
     }
     counties.push(await FAMILIES[k % FAMILIES.length]!(reports, { who, perPage }));
   }
+  const reachable = counties.reduce((a, c) => a + c.reports.length, 0);
+  if (blocked) {
+    const place = '登封市';
+    const reports = years.map((year) => ({ agency: `${place}人民政府`, year }));
+    counties.push(await scriptCounty(reports, { who: { id: 'henan.zhengzhou.dengfeng', name: `${place}人民政府`, regionCode: '410185' }, obstacles: { challenge: true } }));
+  }
   return {
     counties,
     configs: counties.map((c) => c.config),
-    reports: counties.reduce((a, c) => a + c.reports.length, 0),
+    reports: reachable,
     close: async () => {
       for (const c of counties) await c.site.close();
     },
