@@ -18,6 +18,7 @@ import { factsOf, FACT_COLUMNS } from '../server/store/facts.js';
 import { encodeFigures, StoreMemo, readingOf } from '../server/store/figures.js';
 import { baseModel } from '../tests/support/model.js';
 import { renderPdfText } from '../tests/support/render.js';
+import { benchFirstPage } from './dashboard.js';
 import { generated } from './import.js';
 
 const AGENCIES = 55;
@@ -170,6 +171,12 @@ export async function benchNation(adminUrl: string, regions: number): Promise<vo
     const bytes = (await xlsx.arrayBuffer()).byteLength;
     const seconds = (Date.now() - x0) / 1000;
     console.log(`XLSX export of 10,000 rows: ${seconds.toFixed(2)} s, ${(bytes / 1024).toFixed(0)} KB (target ≤ 3 s: ${seconds <= 3 ? 'met' : 'NOT MET'})`);
+    // the dashboard over the province with the most agencies
+    const [top] = rowsOf<{ province: string; n: number }>(
+      await store.db.execute(sql`select left(region_code, 2) as province, count(*)::int as n from agencies group by 1 order by 2 desc limit 1`),
+    );
+    console.log(`dashboard over province ${top!.province}: ${top!.n} agencies`);
+    await benchFirstPage(base, cookie, top!.province, LAST_YEAR);
     await app.close();
   } finally {
     await store.close();

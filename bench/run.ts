@@ -7,6 +7,7 @@ import { analyse } from '../checks/index.js';
 import { benchCrawl } from './crawl.js';
 import { benchDocuments } from './documents.js';
 import { benchImports } from './import.js';
+import { benchBundle } from './dashboard.js';
 import { benchNation } from './nation.js';
 import { baseModel } from '../tests/support/model.js';
 import { renderHtml } from '../tests/support/render.js';
@@ -47,6 +48,9 @@ await benchDocuments();
 console.log(`rss ${(process.memoryUsage().rss / 1048576).toFixed(0)} MB`);
 await benchImports(Number(process.env.BENCH_IMPORT_REPORTS ?? 10000));
 await benchCrawl();
-// the nation-scale database writes several GB: only where asked for
+await benchBundle();
+// the nation-scale database writes several GB: only where asked for; otherwise a province's
+// worth (180 regions × 55 agencies × 6 years) on the test PostgreSQL, for the server and dashboard
 if (process.env.BENCH_DATABASE_URL) await benchNation(process.env.BENCH_DATABASE_URL, Number(process.env.BENCH_REGIONS ?? 3000));
-else console.log('nation-scale server benchmark: skipped (set BENCH_DATABASE_URL to a PostgreSQL where a database may be created)');
+else if (process.env.TEST_DATABASE_URL) await benchNation(process.env.TEST_DATABASE_URL, Number(process.env.BENCH_REGIONS ?? 180));
+else console.log('server and dashboard benchmarks over a generated database: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL to a PostgreSQL where a database may be created)');

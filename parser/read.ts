@@ -9,8 +9,7 @@ import { imagePage, imageToLines, openOcr, type Ocr } from './extract/ocr.js';
 import { pdfToLines } from './extract/pdf.js';
 import { docToLines, docxToLines } from './extract/word.js';
 import { readZip, zipNames } from './extract/zip.js';
-import { lineText } from './sections.js';
-import { documentText, parseDocument, parseLines, sha256 } from './report.js';
+import { documentText, parseDocument, parseLines, printLines, sha256 } from './report.js';
 import type { DocumentInput, DocumentMeta, Line, ParsedReport } from './types.js';
 
 export type Form = 'pdf' | 'docx' | 'ofd' | 'zip' | 'doc' | 'ole' | 'image' | 'text';
@@ -225,5 +224,5 @@ export async function readDocumentText(input: DocumentInput, opts: ReadOptions =
   if (!x) {
     return documentText(input);
   }
-  return x.lines.map((l) => (l.kind === 'row' ? l.cells.map((c) => c.text).join('\t') : lineText(l))).join('\n');
+  return printLines(x.lines);
 }

@@ -250,6 +250,20 @@ export function parseDocument(input: DocumentInput): ParsedReport {
 /** The document as the parser saw it: one line of text per extracted line or table row. */
 export function documentText(input: DocumentInput): string {
   const text = decodeText(input.bytes);
-  const lines = looksLikeHtml(text, input.mediaType) ? (checkHtmlNesting(text), htmlToLines(text).lines) : textToLines(text);
-  return lines.map((l) => (l.kind === 'row' ? l.cells.map((c) => c.text).join('\t') : lineText(l))).join('\n');
+  return printLines(looksLikeHtml(text, input.mediaType) ? (checkHtmlNesting(text), htmlToLines(text).lines) : textToLines(text));
+}
+
+/**
+ * Lines printed one per line (table cells apart by tabs), each on the line number its
+ * evidence names (blank lines kept), so that a cell's `line` finds it in this text.
+ */
+export function printLines(lines: Line[]): string {
+  const out: string[] = [];
+  for (const l of lines) {
+    const text = l.kind === 'row' ? l.cells.map((c) => c.text).join('\t') : lineText(l);
+    const at = l.pos.line !== undefined && l.pos.line > out.length ? l.pos.line - 1 : out.length;
+    while (out.length < at) out.push('');
+    out.push(text);
+  }
+  return out.join('\n');
 }

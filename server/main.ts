@@ -5,7 +5,7 @@ import { buildApp } from './app.js';
 import { openDb } from './db/client.js';
 import { loadConfigs, sourcesDir } from '../scrapers/config.js';
 import { startCrawlQueue } from './crawl-queue.js';
-import { scheduleCrawls } from './schedule.js';
+import { registerSources, scheduleCrawls } from './schedule.js';
 import { checkMissing } from './store/reports.js';
 
 const PORT = Number(process.env.PORT ?? 3000);
@@ -22,6 +22,7 @@ const missing = cron.schedule('30 2 * * *', async () => {
 // Every configured site crawled on its schedule; a broken config stops the start, loudly.
 // With PostgreSQL the runs are queued, and this process is one of the workers taking them.
 const configs = loadConfigs(sourcesDir());
+await registerSources(store.db, configs);
 const log = (s: object) => app.log.info(s, 'crawl');
 const queue = store.kind === 'postgres' ? await startCrawlQueue(process.env.DATABASE_URL!, store.db, configs, log, { work: true }) : undefined;
 const crawls = scheduleCrawls(store.db, configs, log, queue);

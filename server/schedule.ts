@@ -8,12 +8,13 @@ import { crawlSource, SourceBusy } from '../scrapers/crawl.js';
 import type { Fetcher } from '../scrapers/fetch.js';
 import { fetcherFor, hostOf, type CrawlLog, type CrawlQueue } from './crawl-queue.js';
 import type { Db } from './db/client.js';
+import { crawlSources } from './db/schema.js';
 import { StoreMemo } from './store/figures.js';
 
 export interface CrawlSchedule {
   tasks: Array<{ source: string; expression: string; task: ScheduledTask }>;
-  /** a run of this source now, besides its schedule ("crawl now"); false if no such source is configured */
-  runNow(source: string): boolean;
+  /** a run of this source now, besides its schedule ("crawl now"), ending when it is done or queued; null if no such source is configured */
+  runNow(source: string): Promise<void> | null;
   stop(): Promise<void>;
 }
 
@@ -42,13 +43,22 @@ export function scheduleCrawls(db: Db, configs: SiteConfig[], log: CrawlLog, que
     tasks,
     runNow(source) {
       const config = byId.get(source);
-      if (!config) return false;
-      void run(config).catch((e: Error) => log({ source, error: e.message }));
-      return true;
+      if (!config) return null;
+      return run(config).catch((e: Error) => log({ source, error: e.message }));
     },
     async stop() {
       for (const t of tasks) await t.task.stop();
       for (const f of fetchers.values()) f.close();
     },
   };
+}
+
+/** Every configured site on the 抓取 page from the start, as "never crawled" until its first run. */
+export async function registerSources(db: Db, configs: SiteConfig[]): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const c of configs) {
+      const row = { name: c.name, regionCode: c.regionCode, preset: c.preset, baseUrl: c.baseUrl, verified: c.verified };
+      await tx.insert(crawlSources).values({ id: c.id, ...row }).onConflictDoUpdate({ target: crawlSources.id, set: row });
+    }
+  });
 }

@@ -104,6 +104,7 @@ export const crawlRoutes: FastifyPluginAsync = async (app) => {
       const source = await sourceOf(req);
       if (!app.crawls) throw new HttpError(503, 'unavailable', '本进程不负责抓取（未启动调度）');
       if (source.runningSince) throw new HttpError(409, 'busy', `该站点正在抓取（开始于 ${source.runningSince.toISOString()}）`);
+      // not awaited: the reviewer follows the run on the 抓取 page
       if (!app.crawls.runNow(source.id)) throw new HttpError(404, 'not_found', '该站点已没有配置文件，无法抓取');
       await db.insert(auditLog).values({ actor: account.username, action: 'crawl.run', target: `source:${source.id}`, detail: null });
       return reply.status(202).send({ ok: true, source: source.id });

@@ -67,8 +67,9 @@ export const METRICS: Metric[] = [
     key: 'days_late',
     label: '逾期天数',
     formula: '发布日期晚于期限的天数（多年相加）',
+    // by Beijing dates: a report published at 00:30 on 1 February is one day late, not on time by UTC
     kind: 'count',
-    expr: sql.raw(`sum(greatest(f.published_at::date - f.deadline::date, 0))::int`),
+    expr: sql.raw(`sum(greatest((f.published_at at time zone 'Asia/Shanghai')::date - f.deadline::date, 0))::int`),
   },
   {
     key: 'missing_years',

@@ -100,7 +100,7 @@ export interface CoverageRow {
 export async function coverageRows(db: Db, region: string, from: number, to: number, now = new Date()): Promise<CoverageRow[]> {
   const result = await db.execute(sql`
     select a.id, a.name, a.kind, a.region_code, y.year, f.report_id, coalesce(f.errors, 0) as errors,
-           greatest(f.published_at::date - f.deadline::date, 0) as late_days,
+           greatest((f.published_at at time zone 'Asia/Shanghai')::date - f.deadline::date, 0) as late_days,
            coalesce(p.image_only, false) as image_only, coalesce(p.missing, false) as missing
     from agencies a
     cross join generate_series(${from}::int, ${to}::int) as y(year)
