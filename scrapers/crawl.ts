@@ -154,7 +154,9 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
         }
       }
     }
-    const wanted = [...found.values()].filter((c) => (opts.year ? c.year === opts.year : true) && (opts.since ? (c.year ?? 0) >= opts.since : true));
+    // a link to a column is no report, though a navigation item may read like one (政府信息公开年报)
+    const columns = new Set(lists.map((l) => l.url));
+    const wanted = [...found.values()].filter((c) => !columns.has(c.url) && (opts.year ? c.year === opts.year : true) && (opts.since ? (c.year ?? 0) >= opts.since : true));
     s.candidates = wanted.length;
     s.found = wanted;
 

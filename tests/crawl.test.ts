@@ -261,6 +261,17 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
     expect(moved.site.requests.filter((p) => p.startsWith('/nb/list.html'))).toEqual(['/nb/list.html', '/nb/list.html?p=2', '/nb/list.html?p=3']);
   });
 
+  it('finds the 年报 column from the home page by its name, as the shipped configs whose column is unknown do', async () => {
+    const site = await nextLinkCounty([{ agency: '长葛市人民政府', year: 2024 }, { agency: '长葛市教育局', year: 2024 }], { who: { id: 'henan.xuchang.changge.home', name: '长葛市人民政府', regionCode: '411082' } });
+    sites.push(site);
+    const shipped = JSON.parse(readFileSync(new URL('../scrapers/sources/henan.xuchang.yuzhou.json', import.meta.url), 'utf8'));
+    const config = parseConfig({ ...shipped, id: 'henan.xuchang.changge.home', name: '长葛市人民政府', regionCode: '411082', baseUrl: site.site.url, fetch: { delayMs: 0, jitterMs: 0 } }, 'changge.json');
+    const run = await crawlSource(store.db, memo, config, { fetcher: new Fetcher(FAST) });
+    expect(run).toMatchObject({ status: 'ok', candidates: 2, inserted: 2, failed: 0 });
+    expect(run.notes).toContain('栏目 首页导航中的政府信息公开年报栏目（待核实） 的子栏目：政府信息公开年报');
+    expect(site.site.requests).not.toContain('/gzbg/');
+  });
+
   it.skipIf(backend.name !== 'postgres')('shares queued runs between workers, one run per host at a time', async () => {
     const shared = await trsCounty([{ agency: '郏县审计局', year: 2024 }, { agency: '郏县审计局', year: 2023 }], { who: { id: 'henan.queue.a', name: '郏县人民政府', regionCode: '410425' } });
     const other = await vsbCounty([{ agency: '襄城县审计局', year: 2024 }], { who: { id: 'henan.queue.c', name: '襄城县人民政府', regionCode: '411025' } });

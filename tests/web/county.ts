@@ -261,6 +261,12 @@ export async function nextLinkCounty(reports: Published[], { who = YUZHOU, perPa
   const fallback: Handler = (req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (movedTo) return res.writeHead(301, { location: movedTo + url.pathname + url.search }).end();
+    // the home page's navigation names the column among others
+    if (url.pathname === '/') {
+      return res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+        .end(`<html><body><ul class="nav"><li><a href="/zwgk/">政务公开</a></li><li><a href="/gzbg/">政府工作报告</a></li><li><a href="/nb/list.html">政府信息公开年报</a></li></ul></body></html>`);
+    }
     if (url.pathname === '/nb/list.html') {
       const n = Number(url.searchParams.get('p') ?? 1);
       const all = reports.map((r, i) => ({ r, i })).filter((x) => listed.has(x.i));
