@@ -98,12 +98,15 @@ export const overviewRoutes: FastifyPluginAsync = async (app) => {
     const from = since ? sql`${since}::timestamptz` : sql`now() - make_interval(days => ${RECENT_DAYS})`;
     const reports = rowsOf<Record<string, unknown>>(
       await db.execute(sql`
-        select a.id as agency_id, a.name as agency, r.year, r.id as report_id, v.id as version_id, v.captured_at::text as captured_at,
-               case when exists (select 1 from report_versions o where o.report_id = r.id and o.id < v.id) then 'changed' else 'new' end as change
-        from report_versions v join reports r on r.id = v.report_id join agencies a on a.id = r.agency_id
-        where v.captured_at >= ${from} and coalesce(a.region_code, '') like ${`${region}%`}
-        order by v.captured_at desc, v.id desc
-        limit ${MAX_CHANGES}`),
+        select v.*, case when exists (select 1 from report_versions o where o.report_id = v.report_id and o.id < v.version_id) then 'changed' else 'new' end as change
+        from (
+          select a.id as agency_id, a.name as agency, r.year, r.id as report_id, v.id as version_id, v.captured_at::text as captured_at
+          from report_versions v join reports r on r.id = v.report_id join agencies a on a.id = r.agency_id
+          where v.captured_at >= ${from} and coalesce(a.region_code, '') like ${`${region}%`}
+          order by v.captured_at desc, v.id desc
+          limit ${MAX_CHANGES}
+        ) v
+        order by v.captured_at desc, v.version_id desc`),
     );
     const [counts] = rowsOf<{ findings: number; errors: number; gone: number }>(
       await db.execute(sql`

@@ -122,7 +122,8 @@ export const reportVersions = pgTable(
     publishedAt: at('published_at'),
     capturedAt: at('captured_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('versions_report_sha').on(t.reportId, t.sha256), index('versions_report').on(t.reportId)],
+  // captured: what arrived since the last crawl (总览)
+  (t) => [uniqueIndex('versions_report_sha').on(t.reportId, t.sha256), index('versions_report').on(t.reportId), index('versions_captured').on(t.capturedAt)],
 );
 
 /** Canonical keys (format.md) numbered once, so that figures are stored as small ids. */
@@ -210,6 +211,7 @@ export const findings = pgTable(
     index('findings_agency_year').on(t.agencyId, t.year),
     index('findings_rule').on(t.rule),
     index('findings_year_active').on(t.year).where(sql`${t.active}`),
+    index('findings_first_seen').on(t.firstSeenAt).where(sql`${t.active}`),
   ],
 );
 

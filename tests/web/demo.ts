@@ -11,12 +11,13 @@ import { createAccount } from '../../server/auth/accounts.js';
 import { openDb } from '../../server/db/client.js';
 import { accounts } from '../../server/db/schema.js';
 import { StoreMemo } from '../../server/store/figures.js';
-import { startHenanWeb } from './henan.js';
+import { startHenanWeb, YEARS } from './henan.js';
 
 const PASSWORD = 'demo-年检-演示密码';
 process.env.NIANJIAN_DATA_DIR ??= join(process.cwd(), 'data-demo');
 
-const web = await startHenanWeb(Number(process.env.DEMO_SITES ?? 8), undefined, undefined, { blocked: true });
+// through 2025: the year whose reports a reviewer opening the dashboard today looks at first
+const web = await startHenanWeb(Number(process.env.DEMO_SITES ?? 8), [...YEARS, 2025], undefined, { blocked: true });
 const sources = mkdtempSync(join(tmpdir(), 'nianjian-demo-sources-'));
 for (const c of web.counties) writeFileSync(join(sources, `${c.config.id}.json`), JSON.stringify(c.config.raw, null, 2));
 process.env.NIANJIAN_SOURCES = sources;

@@ -1,0 +1,2 @@
+CREATE INDEX "findings_first_seen" ON "findings" USING btree ("first_seen_at") WHERE "findings"."active";--> statement-breakpoint
+CREATE INDEX "versions_captured" ON "report_versions" USING btree ("captured_at");
