@@ -3,7 +3,7 @@
 // host run at a time across all workers: each host's politeness holds however many there are.
 import PgBoss from 'pg-boss';
 import type { SiteConfig } from '../scrapers/config.js';
-import { crawlSource, SourceBusy, type CrawlSummary } from '../scrapers/crawl.js';
+import { crawlSource, fetcherFor, SourceBusy, type CrawlSummary } from '../scrapers/crawl.js';
 import { Fetcher } from '../scrapers/fetch.js';
 import type { Db } from './db/client.js';
 import { StoreMemo } from './store/figures.js';
@@ -19,10 +19,6 @@ export interface CrawlQueue {
 }
 
 export const hostOf = (c: SiteConfig) => new URL(c.baseUrl).host;
-
-export function fetcherFor(c: SiteConfig): Fetcher {
-  return new Fetcher({ delayMs: c.fetch.delayMs, jitterMs: c.fetch.jitterMs, robots: c.fetch.robots, timeoutMs: c.fetch.timeoutMs, retries: c.fetch.retries, relaxedTls: c.fetch.relaxedTls ? [new URL(c.baseUrl).hostname] : [] });
-}
 
 /**
  * Connects to the queue; with `work`, this process also takes runs off it (one at a time)

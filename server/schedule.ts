@@ -4,9 +4,9 @@
 // polite fetcher per host; with PostgreSQL it is queued for whichever worker is free.
 import cron, { type ScheduledTask } from 'node-cron';
 import type { SiteConfig } from '../scrapers/config.js';
-import { crawlSource, SourceBusy } from '../scrapers/crawl.js';
+import { crawlSource, fetcherFor, SourceBusy } from '../scrapers/crawl.js';
 import type { Fetcher } from '../scrapers/fetch.js';
-import { fetcherFor, hostOf, type CrawlLog, type CrawlQueue } from './crawl-queue.js';
+import { hostOf, type CrawlLog, type CrawlQueue } from './crawl-queue.js';
 import type { Db } from './db/client.js';
 import { crawlSources } from './db/schema.js';
 import { StoreMemo } from './store/figures.js';
