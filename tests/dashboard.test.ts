@@ -12,15 +12,11 @@ import type { FastifyInstance } from 'fastify';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PARSER } from '../parser/index.js';
 import { buildApp } from '../server/app.js';
 import { createAccount } from '../server/auth/accounts.js';
 import type { Store } from '../server/db/client.js';
-import { parserRuns } from '../server/db/schema.js';
-import { StoreMemo } from '../server/store/figures.js';
-import { importDocument } from '../server/store/import.js';
 import { buildDashboard, newPage, openBrowser, SCREENSHOTS, screenshot } from './support/browser.js';
-import { backends, emptyStore, reportText } from './support/store.js';
+import { backends, emptyStore, importer, reportText } from './support/store.js';
 import { trsCounty, type County } from './web/county.js';
 import { registerSources, scheduleCrawls } from '../server/schedule.js';
 
@@ -30,9 +26,7 @@ const FIXTURES = join(import.meta.dirname, 'fixtures', 'documents');
 /** The seeded province: 郏县 (平顶山) with a § 四 error in its 2024 report, two late departments, 偃师 (洛阳), and a PDF report. */
 async function seedDashboard(store: Store): Promise<Record<string, number>> {
   await emptyStore(store);
-  const memo = new StoreMemo(store.db);
-  const [run] = await store.db.insert(parserRuns).values({ parser: PARSER, kind: 'import' }).returning({ id: parserRuns.id });
-  const imp = async (bytes: Buffer, source: string, extra: object = {}) => (await importDocument(store.db, memo, { bytes, source, runId: run!.id, ...extra })).versionId!;
+  const imp = await importer(store);
   const ids: Record<string, number> = {};
   ids.jia2023 = await imp(reportText('郏县人民政府', 2023), 'https://example.jiaxian.gov.cn/2023.html', { publishedAt: '2024-01-20' });
   ids.jia2024 = await imp(

@@ -7,14 +7,10 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PARSER } from '../parser/index.js';
 import { buildApp } from '../server/app.js';
 import { createAccount } from '../server/auth/accounts.js';
 import type { Store } from '../server/db/client.js';
-import { parserRuns } from '../server/db/schema.js';
-import { StoreMemo } from '../server/store/figures.js';
-import { importDocument } from '../server/store/import.js';
-import { backends, emptyStore, reportText } from './support/store.js';
+import { backends, emptyStore, importer, reportText } from './support/store.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'nianjian-server-'));
 const PASSWORD = 'correct horse battery';
@@ -37,9 +33,7 @@ describe.each(backends(tmp))('API on $name', (backend) => {
   beforeAll(async () => {
     store = await backend.open();
     await emptyStore(store);
-    const memo = new StoreMemo(store.db);
-    const [run] = await store.db.insert(parserRuns).values({ parser: PARSER, kind: 'import' }).returning({ id: parserRuns.id });
-    const imp = async (bytes: Buffer, source: string, extra: object = {}) => (await importDocument(store.db, memo, { bytes, source, runId: run!.id, ...extra })).versionId!;
+    const imp = await importer(store);
     // 郏县 (平顶山 4104): 2023 and 2024, the 2024 report with a § 四 error and a script in its narrative
     ids.jia2023 = await imp(reportText('郏县人民政府', 2023), 'https://example.jiaxian.gov.cn/2023.html');
     ids.jia2024 = await imp(

@@ -2,7 +2,11 @@
 // TEST_DATABASE_URL is set (each suite in a database of its own, dropped afterwards).
 import postgres from 'postgres';
 import { sql } from 'drizzle-orm';
+import { PARSER } from '../../parser/index.js';
 import { openDb, type Store } from '../../server/db/client.js';
+import { parserRuns } from '../../server/db/schema.js';
+import { StoreMemo } from '../../server/store/figures.js';
+import { importDocument, type ImportInput } from '../../server/store/import.js';
 import { baseModel } from './model.js';
 import { renderPdfText, type Model } from './render.js';
 
@@ -74,4 +78,11 @@ export function reportText(agency: string, year: number, change: (m: Model) => v
   m.title = `${agency}${year}年政府信息公开工作年度报告`;
   change(m);
   return Buffer.from(renderPdfText(m));
+}
+
+/** Imports documents in one parser run, each call giving the version it stored. */
+export async function importer(store: Store): Promise<(bytes: Buffer, source: string, extra?: Partial<ImportInput>) => Promise<number>> {
+  const memo = new StoreMemo(store.db);
+  const [run] = await store.db.insert(parserRuns).values({ parser: PARSER, kind: 'import' }).returning({ id: parserRuns.id });
+  return async (bytes, source, extra = {}) => (await importDocument(store.db, memo, { bytes, source, runId: run!.id, ...extra })).versionId!;
 }
