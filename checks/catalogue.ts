@@ -50,7 +50,7 @@ export const RULES: RuleDef[] = [
   },
   {
     id: 'S.VALUE', severity: 'error', scope: 'report',
-    title: '数值合法：件数为非负整数，金额非负且不超过 4 位小数',
+    title: '数值合法：件数为非负整数，金额非负（万元金额至多 6 位小数，精确到分）',
     basis: '年度报告格式',
     message: '“{cell}”填报“{printed}”：{problem}',
   },

@@ -157,12 +157,17 @@ const value: ReportCheck = (r) => {
     const cell = readCell(ev.printed);
     if (!cell || cell.semantics !== 'number' || cell.value === null) continue;
     let problem: string | null = null;
+    let severity: Violation['severity'];
     if (AMOUNT_KEYS.has(key)) {
       if (cell.value < 0) problem = '金额为负数';
-      else if (cell.decimals > 4) problem = `金额有 ${cell.decimals} 位小数，超过 4 位`;
+      else if (cell.decimals > 6) {
+        // 6 decimals of 万元 are exact to the 分, as governments print them; more is a slip to verify
+        problem = `金额有 ${cell.decimals} 位小数，超过 6 位`;
+        severity = 'warning';
+      }
     } else if (!Number.isInteger(cell.value)) problem = '件数不是整数';
     else if (cell.value < 0 && !SIGNED_KEYS.has(key)) problem = '件数为负数';
-    if (problem) out.push({ cells: [key], expected: null, actual: cell.value, params: { cell: key, printed: ev.printed, problem } });
+    if (problem) out.push({ cells: [key], expected: null, actual: cell.value, params: { cell: key, printed: ev.printed, problem }, ...(severity ? { severity } : {}) });
   }
   return out;
 };

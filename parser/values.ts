@@ -6,7 +6,7 @@ export interface CellValue {
   semantics: Semantics;
   /** the number, when semantics is `number`; 0 for "/" and "无" (recorded as zero, with a warning) */
   value: number | null;
-  /** decimals as printed (S.VALUE checks a fee has at most 4) */
+  /** decimals as printed (S.VALUE: a 万元 fee is exact to the 分 at 6) */
   decimals: number;
   /** a unit printed in the cell itself, e.g. 元 in "251000元" */
   unit?: string;

@@ -76,12 +76,18 @@ describe('rules fail on one changed figure', () => {
   });
 
   it('S.VALUE', () => {
-    const r = read(mutate((m) => (m.printed = { 's2.licensing.decisions': '-5', 's2.fees.amount': '2561.76812', 's2.penalty.decisions': '3.5' })));
-    expect(only(r.findings, 'S.VALUE').map((f) => [f.cells[0], f.message])).toEqual([
-      ['s2.licensing.decisions', '“s2.licensing.decisions”填报“-5”：件数为负数'],
-      ['s2.penalty.decisions', '“s2.penalty.decisions”填报“3.5”：件数不是整数'],
-      ['s2.fees.amount', '“s2.fees.amount”填报“2561.76812”：金额有 5 位小数，超过 4 位'],
+    const r = read(mutate((m) => (m.printed = { 's2.licensing.decisions': '-5', 's2.fees.amount': '2561.7681234', 's2.penalty.decisions': '3.5' })));
+    expect(only(r.findings, 'S.VALUE').map((f) => [f.cells[0], f.severity, f.message])).toEqual([
+      ['s2.licensing.decisions', 'error', '“s2.licensing.decisions”填报“-5”：件数为负数'],
+      ['s2.penalty.decisions', 'error', '“s2.penalty.decisions”填报“3.5”：件数不是整数'],
+      ['s2.fees.amount', 'warning', '“s2.fees.amount”填报“2561.7681234”：金额有 7 位小数，超过 6 位'],
     ]);
+  });
+
+  it('S.VALUE takes a 万元 fee exact to the 分 (6 decimals, as a government printed 24252.311082) as normal', () => {
+    const r = read(mutate((m) => (m.printed = { 's2.fees.amount': '24252.311082' })));
+    expect(r.values['s2.fees.amount']).toBe(24252.311082);
+    expect(only(r.findings, 'S.VALUE')).toEqual([]);
   });
 
   it('S.BLANK', () => {
