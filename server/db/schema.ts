@@ -64,6 +64,40 @@ export const documents = pgTable('documents', {
   firstSeenAt: at('first_seen_at').notNull().defaultNow(),
 });
 
+/**
+ * What the reader saw of a document (one line of text per extracted line or table row,
+ * numbered as evidence names them), gzipped: written at import so that the API serves it
+ * without ever reading a document in its own process.
+ */
+export const documentTexts = pgTable('document_texts', {
+  sha256: text('sha256')
+    .primaryKey()
+    .references(() => documents.sha256),
+  parser: text('parser').notNull(),
+  lines: integer('lines').notNull(),
+  textGz: bytea('text_gz').notNull(),
+  /** why there is no text (the document could not be read), in Chinese */
+  note: text('note'),
+});
+
+/**
+ * Pages of PDFs and pictures rendered as PNG for the evidence view: rendered once, in the
+ * reader pool, and kept while the cache stays under its size cap (oldest use evicted first).
+ */
+export const pageImages = pgTable(
+  'page_images',
+  {
+    sha256: text('sha256')
+      .notNull()
+      .references(() => documents.sha256),
+    page: smallint('page').notNull(),
+    png: bytea('png').notNull(),
+    size: integer('size').notNull(),
+    usedAt: at('used_at').notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('page_images_page').on(t.sha256, t.page), index('page_images_used').on(t.usedAt)],
+);
+
 /** Every fetch or file read that produced a document (or failed to). */
 export const fetches = pgTable(
   'fetches',
