@@ -11,6 +11,7 @@ import { ResultCache } from './api/cache.js';
 import { HttpError } from './api/http.js';
 import { agencyRoutes } from './api/agencies.js';
 import { authRoutes, SESSION_COOKIE } from './api/auth.js';
+import { accountRoutes } from './api/accounts.js';
 import { coverageRoutes } from './api/coverage.js';
 import { exportRoutes } from './api/exports.js';
 import { findingRoutes } from './api/findings.js';
@@ -34,7 +35,7 @@ declare module 'fastify' {
 }
 
 /** Routes reachable without signing in. */
-const PUBLIC = new Set(['/api/session', '/api/health']);
+const PUBLIC = new Set(['/api/session', '/api/health', '/api/setup']);
 
 export async function buildApp(store: Store, opts: { logger?: boolean; crawls?: Pick<CrawlSchedule, 'runNow'> } = {}): Promise<FastifyInstance> {
   // X-Forwarded-For is believed only behind a proxy named in NIANJIAN_TRUST_PROXY (its
@@ -79,7 +80,7 @@ export async function buildApp(store: Store, opts: { logger?: boolean; crawls?: 
     ok: true,
     store: store.kind,
   }));
-  for (const routes of [authRoutes, overviewRoutes, leagueRoutes, coverageRoutes, agencyRoutes, reportRoutes, ruleRoutes, findingRoutes, auditRoutes, exportRoutes, crawlRoutes]) {
+  for (const routes of [authRoutes, accountRoutes, overviewRoutes, leagueRoutes, coverageRoutes, agencyRoutes, reportRoutes, ruleRoutes, findingRoutes, auditRoutes, exportRoutes, crawlRoutes]) {
     await app.register(routes, { prefix: '/api' });
   }
   return app;

@@ -1,9 +1,7 @@
-// Signing in and out, and accounts (admins only).
+// Signing in and out (accounts themselves: accounts.ts).
 import type { FastifyPluginAsync } from 'fastify';
-import { desc, like } from 'drizzle-orm';
-import { createAccount, login, logout, MIN_PASSWORD, SESSION_DAYS, type Role } from '../auth/accounts.js';
-import { accounts } from '../db/schema.js';
-import { accountOf, HttpError, NO_NUL, requireRole } from './http.js';
+import { login, logout, SESSION_DAYS } from '../auth/accounts.js';
+import { accountOf, HttpError, NO_NUL } from './http.js';
 
 export const SESSION_COOKIE = 'nj_session';
 
@@ -65,47 +63,4 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
-
-  app.get('/accounts', { schema: { tags: ['账号'], summary: '账号列表（管理员）', response: { 200: { type: 'array', items: ACCOUNT } } } }, async (req) => {
-    const admin = requireRole(req, 'admin');
-    // an admin limited to a region sees the accounts of that region only
-    return app.store.db
-      .select({ id: accounts.id, username: accounts.username, role: accounts.role, regionCode: accounts.regionCode })
-      .from(accounts)
-      .where(admin.regionCode ? like(accounts.regionCode, `${admin.regionCode}%`) : undefined)
-      .orderBy(desc(accounts.id));
-  });
-
-  app.post(
-    '/accounts',
-    {
-      schema: {
-        tags: ['账号'],
-        summary: '新建账号（管理员）',
-        body: {
-          type: 'object',
-          required: ['username', 'password', 'role'],
-          additionalProperties: false,
-          properties: {
-            username: { type: 'string', minLength: 2, maxLength: 40 },
-            password: { type: 'string', minLength: MIN_PASSWORD, maxLength: 200, pattern: NO_NUL },
-            role: { type: 'string', enum: ['viewer', 'reviewer', 'admin'] },
-            regionCode: { type: ['string', 'null'], pattern: '^[0-9]{2,6}$' },
-          },
-        },
-        response: { 200: ACCOUNT },
-      },
-    },
-    async (req) => {
-      const admin = requireRole(req, 'admin');
-      const body = req.body as { username: string; password: string; role: Role; regionCode?: string | null };
-      // an admin limited to a region creates accounts only inside it
-      if (admin.regionCode && !(body.regionCode ?? '').startsWith(admin.regionCode)) throw new HttpError(403, 'out_of_region', '只能在本地区内新建账号');
-      try {
-        return await createAccount(app.store.db, { ...body, actor: admin.username });
-      } catch (e) {
-        throw new HttpError(400, 'bad_request', (e as Error).message);
-      }
-    },
-  );
 };

@@ -2,7 +2,7 @@
 // carries a random token of which the store keeps only a hash.
 import { createHash, randomBytes, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
 import { accounts, auditLog, regions, sessions } from '../db/schema.js';
 
@@ -35,12 +35,37 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return timingSafeEqual(actual, expected);
 }
 
+/**
+ * Passwords people guess first: the top of the leaked-password lists long enough to pass
+ * the length rule, and the keyboard and counting runs they are made of.
+ */
+const COMMON = new Set([
+  '1234567890', '0123456789', '9876543210', '12345678910', '123456789a', 'a123456789', '1234567890a', 'abc1234567', 'abcd123456',
+  'qwertyuiop', 'qwerty1234', 'qwerty123456', '1qaz2wsx3edc', '1q2w3e4r5t', 'zxcvbnm123', 'asdfghjkl1', 'password12', 'password123',
+  'password1234', 'passw0rd12', 'p@ssw0rd12', 'iloveyou12', 'woaini1314', 'woaini520', 'admin12345', 'admin123456', 'administrator',
+  'abcdefghij', '1111111111', '88888888888', 'aa12345678', 'qq123456789', '5201314520', '147258369a', '1472583690', '123123123123',
+  'changeme123', 'welcome123', 'letmein123', 'nianjian123', 'nianjian2024', 'nianjian2025',
+]);
+
+/** A password's problem in Chinese, or null when it may be used (for create, change and reset alike). */
+export function passwordProblem(username: string, password: string): string | null {
+  if (password.length < MIN_PASSWORD) return `密码至少 ${MIN_PASSWORD} 个字符`;
+  if (/^(.)\1*$/su.test(password)) return '密码不能由同一个字符重复组成';
+  const lower = password.toLowerCase();
+  const name = username.toLowerCase();
+  // the name itself, or the name with a few characters added ("zhangsan123")
+  if (lower === name || (name.length >= 4 && lower.includes(name) && lower.length - name.length < 4)) return '密码不能是用户名';
+  if (COMMON.has(lower) || /^(?:0123456789|1234567890|9876543210|abcdefghij|qwertyuiop)+$/.test(lower)) return '这是常见密码，容易被猜中，请换一个';
+  return null;
+}
+
 export async function createAccount(
   db: Db,
   input: { username: string; password: string; role: Role; regionCode?: string | null; actor: string },
 ): Promise<Account> {
   if (!/^[\w.\-\u4e00-\u9fff]{2,40}$/.test(input.username)) throw new Error('用户名应为 2–40 个字母、数字或汉字');
-  if (input.password.length < MIN_PASSWORD) throw new Error(`密码至少 ${MIN_PASSWORD} 个字符`);
+  const problem = passwordProblem(input.username, input.password);
+  if (problem) throw new Error(problem);
   if (input.regionCode) {
     const [r] = await db.select().from(regions).where(eq(regions.code, input.regionCode));
     if (!r) throw new Error(`没有代码为 ${input.regionCode} 的行政区划`);
@@ -89,4 +114,67 @@ export function scopedRegion(account: Account, asked: string | undefined): strin
   const own = account.regionCode ?? '';
   const region = asked ?? own;
   return region.startsWith(own) ? region : null;
+}
+
+/** Every account, disabled ones too, within a region (an admin limited to one sees only its own). */
+export async function listAccounts(db: Db, region: string | null): Promise<Array<Account & { disabled: boolean; regionName: string | null }>> {
+  return db
+    .select({ id: accounts.id, username: accounts.username, role: accounts.role, regionCode: accounts.regionCode, regionName: regions.name, disabled: accounts.disabled })
+    .from(accounts)
+    .leftJoin(regions, eq(regions.code, accounts.regionCode))
+    .where(region ? sql`${accounts.regionCode} like ${`${region}%`}` : undefined)
+    .orderBy(sql`${accounts.id} desc`);
+}
+
+async function accountById(db: Db, id: number) {
+  const [a] = await db.select().from(accounts).where(eq(accounts.id, id));
+  if (!a) throw new Error('账号不存在');
+  return a;
+}
+
+/** Disables or enables an account; disabling ends its sessions at once. */
+export async function setDisabled(db: Db, input: { id: number; disabled: boolean; actor: string }): Promise<void> {
+  await accountById(db, input.id);
+  await db.transaction(async (tx) => {
+    await tx.update(accounts).set({ disabled: input.disabled }).where(eq(accounts.id, input.id));
+    if (input.disabled) await tx.delete(sessions).where(eq(sessions.accountId, input.id));
+    await tx.insert(auditLog).values({ actor: input.actor, action: input.disabled ? 'account.disable' : 'account.enable', target: `account:${input.id}`, detail: null });
+  });
+}
+
+/** An admin sets a new password for an account; its sessions end. */
+export async function resetPassword(db: Db, input: { id: number; password: string; actor: string }): Promise<void> {
+  const a = await accountById(db, input.id);
+  const problem = passwordProblem(a.username, input.password);
+  if (problem) throw new Error(problem);
+  const passwordHash = await hashPassword(input.password);
+  await db.transaction(async (tx) => {
+    await tx.update(accounts).set({ passwordHash }).where(eq(accounts.id, input.id));
+    await tx.delete(sessions).where(eq(sessions.accountId, input.id));
+    await tx.insert(auditLog).values({ actor: input.actor, action: 'account.reset', target: `account:${input.id}`, detail: null });
+  });
+}
+
+/**
+ * Someone changes their own password, giving the current one. Every other session of the
+ * account ends (a stolen cookie stops working); the one making the change stays signed in.
+ */
+export async function changePassword(db: Db, input: { id: number; current: string; password: string; token: string }): Promise<void> {
+  const a = await accountById(db, input.id);
+  if (!(await verifyPassword(input.current, a.passwordHash))) throw new Error('当前密码不正确');
+  if (input.current === input.password) throw new Error('新密码不能与当前密码相同');
+  const problem = passwordProblem(a.username, input.password);
+  if (problem) throw new Error(problem);
+  const passwordHash = await hashPassword(input.password);
+  await db.transaction(async (tx) => {
+    await tx.update(accounts).set({ passwordHash }).where(eq(accounts.id, input.id));
+    await tx.delete(sessions).where(and(eq(sessions.accountId, input.id), ne(sessions.tokenHash, tokenHash(input.token))));
+    await tx.insert(auditLog).values({ actor: a.username, action: 'account.password', target: `account:${input.id}`, detail: null });
+  });
+}
+
+/** Whether any account exists: an empty install's sign-in page says how to make the first. */
+export async function hasAccounts(db: Db): Promise<boolean> {
+  const [row] = await db.select({ id: accounts.id }).from(accounts).limit(1);
+  return Boolean(row);
 }
