@@ -5,6 +5,8 @@ import { and, asc, eq, inArray, like, or } from 'drizzle-orm';
 import { agencies, findings, regions, reportFacts, reports } from '../db/schema.js';
 import { reviewAgency } from '../store/agencies.js';
 import { checkMissing, recheckReport, versionsOf } from '../store/reports.js';
+import { statusRows } from '../store/status.js';
+import { latestDueYear } from './overview.js';
 import { assertInRegion, HttpError, ID_PARAM, MAX_ID, NO_NUL, notFound, regionOf, requireRole } from './http.js';
 
 const ID = ID_PARAM;
@@ -23,12 +25,19 @@ export async function agencyHistory(app: Parameters<FastifyPluginAsync>[0], id: 
   const versions = ids.length ? await versionsOf(db, ids) : [];
   const found = await db.select().from(findings).where(eq(findings.agencyId, id)).orderBy(asc(findings.year), asc(findings.rule));
   const allYears = [...new Set([...years.map((r) => r.year), ...found.map((f) => f.year)])].sort();
+  // every year from the first on record, with its status from the one definition (a year missing shows as 未发布)
+  const first = allYears[0];
+  const statuses = first === undefined ? [] : await statusRows(db, { region: '', from: Math.min(first, latestDueYear()), to: Math.max(latestDueYear(), allYears[allYears.length - 1]!), agency: id });
+  for (const s of statuses) if (!allYears.includes(s.year)) allYears.push(s.year);
+  allYears.sort();
   return {
     agency,
     years: allYears.map((year) => {
       const report = years.find((r) => r.year === year);
+      const s = statuses.find((x) => x.year === year);
       return {
         year,
+        status: s ? { status: s.status, lateDays: s.lateDays, errors: s.errors, deadline: s.deadline, publishedOn: s.publishedOn, dateSource: s.dateSource } : null,
         reportId: report?.id ?? null,
         currentVersionId: report?.currentVersionId ?? null,
         facts: facts.find((f) => f.reportId === report?.id) ?? null,

@@ -1,5 +1,6 @@
 // The audit log: every change people made (findings confirmed or dismissed, figures
-// corrected, agencies confirmed or merged, crawls started), newest first. An account
+// corrected, agencies confirmed or merged, crawls started, accounts changed), newest first,
+// with the names its target is shown by (a rule, an account, a site). An account
 // limited to a region sees the entries about that region's agencies.
 import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'drizzle-orm';
@@ -38,8 +39,12 @@ export const auditRoutes: FastifyPluginAsync = async (app) => {
       const target = q.target?.endsWith(':') ? sql`l.target like ${`${q.target.replace(/[%_\\]/g, (c) => `\\${c}`)}%`}` : q.target ? sql`l.target = ${q.target}` : sql`true`;
       return rowsOf(
         await app.store.db.execute(sql`
-          select l.id, l.at::text as at, l.actor, l.action, l.target, l.detail, a.id as agency_id, a.name as agency
+          select l.id, l.at::text as at, l.actor, l.action, l.target, l.detail, a.id as agency_id, a.name as agency,
+                 x.rule, x.year, c.username as account, s.name as source
           from audit_log l left join agencies a on a.id = (${TARGET_AGENCY})
+            left join findings x on x.id = (case when split_part(l.target, ':', 1) = 'finding' then nullif(split_part(l.target, ':', 2), '')::int end)
+            left join accounts c on c.id = (case when split_part(l.target, ':', 1) = 'account' then nullif(split_part(l.target, ':', 2), '')::int end)
+            left join crawl_sources s on s.id = (case when split_part(l.target, ':', 1) = 'source' then substr(l.target, 8) end)
           where ${target} ${q.actor ? sql`and l.actor = ${q.actor}` : sql``}
             ${account.regionCode ? sql`and coalesce(a.region_code, '') like ${`${account.regionCode}%`}` : sql``}
           order by l.id desc

@@ -17,7 +17,10 @@ export class ResultCache {
   }
 
   async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    const [{ last_value: generation }] = rowsOf<{ last_value: string }>(await this.db.execute(sql`select last_value::text from store_generation`)) as [{ last_value: string }];
+    // statuses are computed when read (未到期 becomes 未发布 on a date), so a day also ends an answer
+    const [{ last_value: generation }] = rowsOf<{ last_value: string }>(
+      await this.db.execute(sql`select last_value::text || ':' || (now() at time zone 'Asia/Shanghai')::date::text as last_value from store_generation`),
+    ) as [{ last_value: string }];
     const hit = this.entries.get(key);
     if (hit && hit.generation === generation) {
       this.entries.delete(key);

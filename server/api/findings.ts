@@ -36,6 +36,7 @@ export interface FindingRow {
   agency_id: number;
   agency: string;
   region_code: string | null;
+  region_name: string | null;
   year: number;
   report_id: number | null;
   version_id: number | null;
@@ -54,9 +55,9 @@ export interface FindingRow {
 export async function findingRows(db: Db, region: string, q: FindingsQuery): Promise<FindingRow[]> {
   return rowsOf<FindingRow>(
     await db.execute(sql`
-      select x.id, x.agency_id, a.name as agency, a.region_code, x.year, x.report_id, x.version_id, x.rule, x.severity, x.cells,
+      select x.id, x.agency_id, a.name as agency, a.region_code, g.name as region_name, x.year, x.report_id, x.version_id, x.rule, x.severity, x.cells,
              x.expected, x.actual, x.message, x.state, x.reviewer, x.comment
-      from findings x join agencies a on a.id = x.agency_id
+      from findings x join agencies a on a.id = x.agency_id left join regions g on g.code = a.region_code
       where x.active and coalesce(a.region_code, '') like ${`${region}%`}
         ${q.year ? sql`and x.year = ${q.year}` : sql``}
         ${q.rule ? sql`and x.rule = ${q.rule}` : sql``}

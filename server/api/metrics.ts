@@ -15,11 +15,14 @@ export interface Metric {
   base?: SQL;
 }
 
-/** Figures of a table read with doubt do not count. */
-const s3 = (col: string) => sql.raw(`sum(f.${col}) filter (where f.s3_ok)`);
-const s2 = (col: string) => sql.raw(`sum(f.${col}) filter (where f.s2_ok)`);
-const s4 = (col: string) => sql.raw(`sum(f.${col}) filter (where f.s4_ok)`);
-const rate = (num: SQL, den: SQL) => sql`(${num})::float8 / nullif(${den}, 0)`;
+/**
+ * Figures of a table read with doubt do not count. Sums are numeric, which cannot overflow:
+ * no stored value, however large, makes a league table fail.
+ */
+const s3 = (col: string) => sql.raw(`sum(f.${col}::numeric) filter (where f.s3_ok)`);
+const s2 = (col: string) => sql.raw(`sum(f.${col}::numeric) filter (where f.s2_ok)`);
+const s4 = (col: string) => sql.raw(`sum(f.${col}::numeric) filter (where f.s4_ok)`);
+const rate = (num: SQL, den: SQL) => sql`(${num}) / nullif(${den}, 0)`;
 
 const closed = s3('closed');
 const cases = sql`${s4('review_total')} + ${s4('suit_total')}`;
@@ -28,7 +31,7 @@ export const METRICS: Metric[] = [
   { key: 'requests_received', label: '本年新收申请', formula: '第三部分“一、本年新收”总计', kind: 'count', expr: s3('new_total') },
   { key: 'carried_in', label: '上年结转申请', formula: '第三部分“二、上年结转”总计', kind: 'count', expr: s3('carried_in') },
   { key: 'closed', label: '办结申请', formula: '第三部分“（七）总计”', kind: 'count', expr: closed },
-  { key: 'proactive_items', label: '主动公开信息', formula: '第一部分所述主动公开信息条数', kind: 'count', expr: sql.raw('sum(f.proactive_items)') },
+  { key: 'proactive_items', label: '主动公开信息', formula: '第一部分所述主动公开信息条数', kind: 'count', expr: sql.raw('sum(f.proactive_items::numeric)') },
   { key: 'normative_issued', label: '制发规范性文件', formula: '第二部分行政规范性文件“本年制发件数”', kind: 'count', expr: s2('normative_issued') },
   { key: 'licensing', label: '行政许可决定', formula: '第二部分行政许可“本年处理决定数量”', kind: 'count', expr: s2('licensing') },
   { key: 'penalty', label: '行政处罚决定', formula: '第二部分行政处罚“本年处理决定数量”', kind: 'count', expr: s2('penalty') },
@@ -61,22 +64,22 @@ export const METRICS: Metric[] = [
     expr: rate(sql`${s4('review_corrected')} + ${s4('suit_corrected')}`, cases),
     base: cases,
   },
-  { key: 'errors', label: '错误', formula: '未被驳回的“错误”级问题数', kind: 'count', expr: sql.raw('sum(f.errors)::int') },
-  { key: 'warnings', label: '警告', formula: '未被驳回的“警告”级问题数', kind: 'count', expr: sql.raw('sum(f.warnings)::int') },
+  // the status columns (s) come from the one definition of statuses (server/store/status.ts)
+  { key: 'errors', label: '错误', formula: '报告内容中未被驳回的“错误”级问题数（逾期、未发布另计）', kind: 'count', expr: sql.raw('max(s.errors)') },
+  { key: 'warnings', label: '警告', formula: '报告内容中未被驳回的“警告”级问题数', kind: 'count', expr: sql.raw('max(s.warnings)') },
   {
     key: 'days_late',
     label: '逾期天数',
-    formula: '发布日期晚于期限的天数（多年相加）',
-    // by Beijing dates: a report published at 00:30 on 1 February is one day late, not on time by UTC
+    formula: '最早可信的发布日期（页面日期、栏目列表日期、首次抓取发现日）晚于期限的天数（多年相加）',
     kind: 'count',
-    expr: sql.raw(`sum(greatest((f.published_at at time zone 'Asia/Shanghai')::date - f.deadline::date, 0))::int`),
+    expr: sql.raw('max(s.days_late)'),
   },
   {
     key: 'missing_years',
     label: '未发布年度数',
     formula: '期限已过仍未发布年度报告的年数',
     kind: 'count',
-    expr: sql.raw('coalesce(max(m.missing), 0)::int'),
+    expr: sql.raw('max(s.missing_years)'),
   },
 ];
 
@@ -84,3 +87,7 @@ export const METRIC_BY_KEY = new Map(METRICS.map((m) => [m.key, m]));
 
 /** Below this base (requests closed, cases) a rate is 样本不足 and not ranked. */
 export const MIN_BASE = Number(process.env.NIANJIAN_MIN_BASE ?? 30);
+
+/** The metrics a league table shows beside the one it is sorted by (screen and export alike). */
+export const ALWAYS_SHOWN = ['requests_received', 'closed', 'disclosure_rate', 'errors', 'days_late'];
+export const shownMetrics = (sort: string): Metric[] => [sort, ...ALWAYS_SHOWN.filter((k) => k !== sort)].map((k) => METRIC_BY_KEY.get(k)!).filter(Boolean);

@@ -1,20 +1,27 @@
-// The 总览 page's answers: a region's coverage for one year added up by the areas one level
-// below it (cities of a province, counties of a city), what changed since the last crawl,
-// and the region tree the filters pick from.
+// The 总览 page's answers: a region's year added up by the areas one level below it (cities of
+// a province, counties of a city) from the one definition of statuses, what changed since the
+// last crawl, and the region tree the filters pick from.
 import type { FastifyPluginAsync } from 'fastify';
 import { asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { regions } from '../db/schema.js';
 import { rowsOf } from '../db/client.js';
-import { coverageRows, type CellStatus } from './queries.js';
+import { dataAsOf, statusRows, STATUSES, yearsWithData, type Status } from '../store/status.js';
 import { regionOf } from './http.js';
 
-const STATUSES: CellStatus[] = ['found', 'late', 'errors', 'image_only', 'missing', 'pending'];
 /** How far back "what changed" looks when no crawl has run yet. */
 const RECENT_DAYS = 7;
 const MAX_CHANGES = 100;
+/** Late reports listed on the overview, latest first (all of them: 覆盖情况). */
+const MAX_LATE = 50;
 
-type Counts = Record<CellStatus, number> & { agencies: number };
-const zero = (): Counts => ({ agencies: 0, found: 0, late: 0, errors: 0, image_only: 0, missing: 0, pending: 0 });
+type Counts = Record<Status, number> & { agencies: number; errors: number; lateDays: number };
+const zero = (): Counts => ({ agencies: 0, found: 0, late: 0, image_only: 0, missing: 0, pending: 0, errors: 0, lateDays: 0 });
+
+/** The latest reporting year whose reports are due (a department's by 31 January), by Beijing dates. */
+export function latestDueYear(now = new Date()): number {
+  const beijing = new Date(now.getTime() + 8 * 3600_000);
+  return beijing.getUTCMonth() >= 1 ? beijing.getUTCFullYear() - 1 : beijing.getUTCFullYear() - 2;
+}
 
 export const overviewRoutes: FastifyPluginAsync = async (app) => {
   const db = app.store.db;
@@ -46,29 +53,34 @@ export const overviewRoutes: FastifyPluginAsync = async (app) => {
         summary: '一个地区一个年度的概况：按下一级地区汇总的发布情况，以及最近一次抓取以来的变化',
         querystring: {
           type: 'object',
-          required: ['year'],
           additionalProperties: false,
-          properties: { year: { type: 'integer', minimum: 2000, maximum: 2100 }, region: { type: 'string', pattern: '^[0-9]{2,6}$' } },
+          properties: {
+            year: { type: 'integer', minimum: 2000, maximum: 2100, description: '不给出时为有数据的最近一个已到期年度' },
+            region: { type: 'string', pattern: '^[0-9]{2,6}$' },
+          },
         },
       },
     },
     async (req) => {
-      const { year } = req.query as { year: number };
       const region = regionOf(req, (req.query as { region?: string }).region);
+      const due = latestDueYear();
+      const years = (await yearsWithData(db, region)).filter((y) => y <= due);
+      const year = (req.query as { year?: number }).year ?? years[0] ?? due;
       // the crawl tables do not advance the cache's generation, so what changed is never cached
       const areas = await app.results.get(`overview:${region}:${year}`, async () => {
         // a province's areas are its cities (4 digits), a city's its counties (6)
         const width = region.length < 2 ? 2 : region.length < 4 ? 4 : 6;
-        const rows = await coverageRows(db, region, year, year);
         const areas = new Map<string, Counts>();
         const totals = zero();
+        const rows = await statusRows(db, { region, from: year, to: year });
         for (const r of rows) {
-          const code = (r.agency.regionCode ?? '').slice(0, width) || '—';
+          const code = (r.regionCode ?? '').slice(0, width) || '—';
           const area = areas.get(code) ?? areas.set(code, zero()).get(code)!;
-          const status = r.cells[String(year)]!.status;
           for (const c of [area, totals]) {
             c.agencies++;
-            c[status]++;
+            c[r.status]++;
+            if (r.errors > 0) c.errors++;
+            c.lateDays += r.lateDays;
           }
         }
         const names = new Map(
@@ -76,14 +88,20 @@ export const overviewRoutes: FastifyPluginAsync = async (app) => {
         );
         return {
           region,
-          regionName: names.get(region) ?? (region ? region : '全国'),
+          regionName: names.get(region) ?? (region ? '未定地区' : '全国'),
           year,
           statuses: STATUSES,
           totals,
+          asOf: await dataAsOf(db, region),
+          late: rows
+            .filter((r) => r.status === 'late')
+            .sort((a, b) => b.lateDays - a.lateDays)
+            .slice(0, MAX_LATE)
+            .map((r) => ({ agencyId: r.agencyId, agency: r.name, reportId: r.reportId, days: r.lateDays, deadline: r.deadline, publishedOn: r.publishedOn, dateSource: r.dateSource })),
           areas: [...areas.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([code, c]) => ({ code, name: names.get(code) ?? '未定地区', ...c })),
         };
       });
-      return { ...areas, changes: await changesSince(region) };
+      return { ...areas, years, latestDue: due, changes: await changesSince(region) };
     },
   );
 

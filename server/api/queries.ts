@@ -1,7 +1,6 @@
 // The queries behind the league table and coverage, shared by the API and the exports.
 import { sql, type SQL } from 'drizzle-orm';
-import type { AgencyKind } from '../store/agencies.js';
-import { missingAfter } from '../store/deadlines.js';
+import { statusQuery, statusRows, type DateSource, type Status } from '../store/status.js';
 import { rowsOf, type Db } from '../db/client.js';
 import { METRICS, METRIC_BY_KEY, MIN_BASE } from './metrics.js';
 import { HttpError } from './http.js';
@@ -12,73 +11,89 @@ export interface LeagueParams {
   /** region code prefix ('' for the whole country) */
   region: string;
   kind?: string;
+  /** part of an agency's name */
+  q?: string;
   sort: string;
   order: 'asc' | 'desc';
   page: number;
   size: number;
 }
 
+/**
+ * ranked: has the figure and ranks on it; unranked: reported, but the figure is missing or
+ * its base is under the minimum (样本不足); unpublished: no report in the years (未发布 or 未到期).
+ */
+export type LeagueGroup = 'ranked' | 'unranked' | 'unpublished';
+
 export interface LeagueRow {
-  rank: number;
+  /** shared by ties (1, 1, 3); null outside the ranked group */
+  rank: number | null;
+  group: LeagueGroup;
   agency: { id: number; name: string; kind: string; regionCode: string | null; regionName: string | null };
   reports: number;
+  /** the years of the range by status (found, late, …) */
+  statuses: Record<string, number>;
   metrics: Record<string, number | null>;
   /** rates whose base is under the minimum: shown as 样本不足, not ranked */
   insufficient: string[];
 }
 
-/** Agencies of a region: a prefix of their GB/T 2260 code ('' for the whole country), by index. */
-function inRegion(region: string): SQL {
-  return region ? sql`a.region_code like ${`${region}%`}` : sql`true`;
-}
-
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
-export async function leagueRows(db: Db, p: LeagueParams): Promise<{ rows: LeagueRow[]; total: number }> {
+export async function leagueRows(db: Db, p: LeagueParams): Promise<{ rows: LeagueRow[]; total: number; groups: Record<LeagueGroup, number> }> {
   const sortMetric = METRIC_BY_KEY.get(p.sort);
   if (!sortMetric) throw new HttpError(400, 'bad_request', `不能按“${p.sort}”排序`);
-  const ranked = (m: (typeof METRICS)[number]): SQL => (m.base ? sql`case when (${m.base}) >= ${MIN_BASE} then ${m.expr} end` : m.expr);
+  const id = (k: string) => sql.identifier(k);
   const columns = sql.join(
-    METRICS.map((m) => (m.base ? sql`${m.expr} as ${sql.identifier(m.key)}, ${m.base} as ${sql.identifier(`${m.key}__base`)}` : sql`${m.expr} as ${sql.identifier(m.key)}`)),
+    METRICS.map((m) => (m.base ? sql`${m.expr} as ${id(m.key)}, ${m.base} as ${id(`${m.key}__base`)}` : sql`${m.expr} as ${id(m.key)}`)),
     sql`, `,
   );
+  const value = sortMetric.base ? sql`case when t.${id(`${p.sort}__base`)} >= ${MIN_BASE} then t.${id(p.sort)} end` : sql`t.${id(p.sort)}`;
   const direction = p.order === 'asc' ? sql`asc` : sql`desc`;
   const result = await db.execute(sql`
-    select a.id, a.name, a.kind, a.region_code, r.name as region_name, count(f.report_id)::int as reports,
-           count(*) over () as total_rows, ${columns}
-    from agencies a
-    cross join (select ${p.from}::int as y) f_from
-    cross join (select ${p.to}::int as y) f_to
-    left join regions r on r.code = a.region_code
-    left join report_facts f on f.agency_id = a.id and f.year between f_from.y and f_to.y
-    left join (
-      select agency_id, count(*) as missing from findings
-      where rule = 'PUB.MISSING' and active and year between ${p.from} and ${p.to}
+    with st as (${statusQuery({ region: p.region, from: p.from, to: p.to, kind: p.kind, name: p.q })}),
+    s as (
+      select agency_id, min(name) as name, min(kind) as kind, min(region_code) as region_code, min(region_name) as region_name,
+             count(report_id)::int as reports, count(*) filter (where status = 'missing')::int as missing_years,
+             sum(late_days)::int as days_late, sum(errors)::int as errors, sum(warnings)::int as warnings,
+             jsonb_object_agg(status, n) as statuses
+      from (select st.*, count(*) over (partition by agency_id, status) as n from st) x
       group by agency_id
-    ) m on m.agency_id = a.id
-    where a.merged_into is null and ${inRegion(p.region)}
-      ${p.kind ? sql`and a.kind = ${p.kind}` : sql``}
-    group by a.id, r.name, f_from.y, f_to.y
-    having a.status = 'confirmed' or count(f.report_id) > 0
-    order by ${ranked(sortMetric)} ${direction} nulls last, a.name
+    ),
+    t as (
+      select s.agency_id as id, s.name, s.kind, s.region_code, s.region_name, s.reports, s.statuses, ${columns}
+      from s left join report_facts f on f.agency_id = s.agency_id and f.year between ${p.from} and ${p.to}
+      group by s.agency_id, s.name, s.kind, s.region_code, s.region_name, s.reports, s.statuses
+    ),
+    v as (select t.*, ${value} as sort_value, case when t.reports = 0 then 2 when ${value} is null then 1 else 0 end as grp from t)
+    select v.*, case when v.grp = 0 then rank() over (partition by v.grp order by v.sort_value ${direction}) end as rank,
+           count(*) over () as total_rows, count(*) filter (where v.grp = 0) over () as n_ranked,
+           count(*) filter (where v.grp = 1) over () as n_unranked, count(*) filter (where v.grp = 2) over () as n_unpublished
+    from v
+    order by v.grp, v.sort_value ${direction} nulls last, v.name, v.id
     limit ${p.size} offset ${p.page * p.size}`);
   const rows = rowsOf<Record<string, unknown>>(result);
+  const first = rows[0];
   return {
-    total: rows.length ? Number(rows[0]!.total_rows) : 0,
-    rows: rows.map((r, i) => {
+    total: first ? Number(first.total_rows) : 0,
+    groups: { ranked: Number(first?.n_ranked ?? 0), unranked: Number(first?.n_unranked ?? 0), unpublished: Number(first?.n_unpublished ?? 0) },
+    rows: rows.map((r) => {
       const metrics: Record<string, number | null> = {};
       const insufficient: string[] = [];
       for (const m of METRICS) {
         metrics[m.key] = num(r[m.key]);
-        if (m.base && (num(r[`${m.key}__base`]) ?? 0) < MIN_BASE) {
+        if (m.base && Number(r.reports) > 0 && (num(r[`${m.key}__base`]) ?? 0) < MIN_BASE) {
           insufficient.push(m.key);
           metrics[m.key] = null;
         }
       }
+      const grp = Number(r.grp);
       return {
-        rank: p.page * p.size + i + 1,
+        rank: r.rank === null ? null : Number(r.rank),
+        group: (['ranked', 'unranked', 'unpublished'] as const)[grp]!,
         agency: { id: r.id as number, name: r.name as string, kind: r.kind as string, regionCode: r.region_code as string | null, regionName: r.region_name as string | null },
-        reports: r.reports as number,
+        reports: Number(r.reports),
+        statuses: (typeof r.statuses === 'string' ? JSON.parse(r.statuses) : r.statuses) as Record<string, number>,
         metrics,
         insufficient,
       };
@@ -86,47 +101,29 @@ export async function leagueRows(db: Db, p: LeagueParams): Promise<{ rows: Leagu
   };
 }
 
-export type CellStatus = 'found' | 'late' | 'errors' | 'image_only' | 'missing' | 'pending';
-
-export interface CoverageRow {
-  agency: { id: number; name: string; kind: string; regionCode: string | null };
-  cells: Record<string, { status: CellStatus; reportId: number | null; errors: number }>;
+export interface CoverageCell {
+  status: Status;
+  reportId: number | null;
+  /** errors of the report's content, not dismissed (a separate dimension from the status) */
+  errors: number;
+  lateDays: number;
+  deadline: string;
+  publishedOn: string | null;
+  dateSource: DateSource | null;
 }
 
-/**
- * Agencies × years: found, late, with errors, image-only, missing (deadline and grace
- * passed, PUB.MISSING) or pending (not yet due).
- */
-export async function coverageRows(db: Db, region: string, from: number, to: number, now = new Date()): Promise<CoverageRow[]> {
-  const result = await db.execute(sql`
-    select a.id, a.name, a.kind, a.region_code, y.year, f.report_id, coalesce(f.errors, 0) as errors,
-           greatest((f.published_at at time zone 'Asia/Shanghai')::date - f.deadline::date, 0) as late_days,
-           coalesce(p.image_only, false) as image_only, coalesce(p.missing, false) as missing
-    from agencies a
-    cross join generate_series(${from}::int, ${to}::int) as y(year)
-    left join report_facts f on f.agency_id = a.id and f.year = y.year
-    left join (
-      select agency_id, year, bool_or(rule = 'PUB.IMAGE_ONLY') as image_only, bool_or(rule = 'PUB.MISSING') as missing
-      from findings
-      where active and rule in ('PUB.IMAGE_ONLY', 'PUB.MISSING') and year between ${from} and ${to}
-      group by agency_id, year
-    ) p on p.agency_id = a.id and p.year = y.year
-    where a.merged_into is null and ${inRegion(region)}
-      and (a.status = 'confirmed' or exists (select 1 from reports r where r.agency_id = a.id))
-    order by a.region_code nulls last, a.name, y.year`);
+export interface CoverageRow {
+  agency: { id: number; name: string; kind: string; regionCode: string | null; regionName: string | null };
+  cells: Record<string, CoverageCell>;
+}
+
+/** Agencies × years, each with its status from the one definition (server/store/status.ts). */
+export async function coverageRows(db: Db, region: string, from: number, to: number, filter: { kind?: string; q?: string } = {}): Promise<CoverageRow[]> {
   const byAgency = new Map<number, CoverageRow>();
-  for (const r of rowsOf<Record<string, unknown>>(result)) {
-    const id = r.id as number;
-    let row = byAgency.get(id);
-    if (!row) byAgency.set(id, (row = { agency: { id, name: r.name as string, kind: r.kind as string, regionCode: r.region_code as string | null }, cells: {} }));
-    const errors = r.errors as number;
-    let status: CellStatus;
-    if (r.report_id === null) status = r.missing || now > missingAfter(r.kind as AgencyKind, r.year as number, r.region_code as string | null) ? 'missing' : 'pending';
-    else if (r.image_only) status = 'image_only';
-    else if (errors > 0) status = 'errors';
-    else if (Number(r.late_days ?? 0) > 0) status = 'late';
-    else status = 'found';
-    row.cells[String(r.year)] = { status, reportId: (r.report_id as number | null) ?? null, errors };
+  for (const r of await statusRows(db, { region, from, to, kind: filter.kind, name: filter.q })) {
+    let row = byAgency.get(r.agencyId);
+    if (!row) byAgency.set(r.agencyId, (row = { agency: { id: r.agencyId, name: r.name, kind: r.kind, regionCode: r.regionCode, regionName: r.regionName }, cells: {} }));
+    row.cells[String(r.year)] = { status: r.status, reportId: r.reportId, errors: r.errors, lateDays: r.lateDays, deadline: r.deadline, publishedOn: r.publishedOn, dateSource: r.dateSource };
   }
   return [...byAgency.values()];
 }

@@ -11,7 +11,7 @@ function field(v: string | number | null): string {
 }
 
 export function csv(sheet: Sheet): string {
-  const lines = [sheet.columns.map((c) => field(c.header)), ...sheet.rows.map((r) => r.map(field))];
+  const lines = [...(sheet.title ?? []).map((t) => [field(t)]), sheet.columns.map((c) => field(c.header)), ...sheet.rows.map((r) => r.map(field))];
   return '\ufeff' + lines.map((l) => l.join(',')).join('\r\n') + '\r\n';
 }
 

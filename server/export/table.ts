@@ -11,6 +11,8 @@ export type CellValue = string | number | null;
 
 export interface Sheet {
   name: string;
+  /** lines above the header: what the table is (region, year, filters) and 数据截至 */
+  title?: string[];
   columns: Column[];
   rows: CellValue[][];
 }

@@ -1,4 +1,4 @@
-// A minimal XLSX writer: one worksheet per table, a frozen bold header row, column
+// A minimal XLSX writer: one worksheet per table, title lines, a frozen bold header row, column
 // widths, number formats (integers, 4-decimal amounts, percentages). Strings are written
 // inline, never as formulas, so scraped text cannot turn into one.
 import { strToU8, zipSync } from 'fflate';
@@ -46,14 +46,16 @@ function cell(ref: string, value: CellValue, style: number): string {
 
 function worksheet(sheet: Sheet): string {
   const cols = sheet.columns.map((c: Column, i) => `<col min="${i + 1}" max="${i + 1}" width="${c.width ?? Math.max(10, c.header.length * 2 + 2)}" customWidth="1"/>`).join('');
-  const header = `<row r="1">${sheet.columns.map((c, i) => cell(`${columnName(i)}1`, c.header, STYLE.header)).join('')}</row>`;
+  const title = (sheet.title ?? []).map((t, i) => `<row r="${i + 1}">${cell(`A${i + 1}`, t, i === 0 ? STYLE.header : STYLE.text)}</row>`).join('');
+  const h = (sheet.title?.length ?? 0) + 1;
+  const header = `<row r="${h}">${sheet.columns.map((c, i) => cell(`${columnName(i)}${h}`, c.header, STYLE.header)).join('')}</row>`;
   const body = sheet.rows
-    .map((row, r) => `<row r="${r + 2}">${row.map((v, i) => cell(`${columnName(i)}${r + 2}`, v, STYLE[sheet.columns[i]?.format ?? 'text'])).join('')}</row>`)
+    .map((row, r) => `<row r="${r + h + 1}">${row.map((v, i) => cell(`${columnName(i)}${r + h + 1}`, v, STYLE[sheet.columns[i]?.format ?? 'text'])).join('')}</row>`)
     .join('');
   return `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>
-<cols>${cols}</cols><sheetData>${header}${body}</sheetData></worksheet>`;
+<sheetViews><sheetView workbookViewId="0"><pane ySplit="${h}" topLeftCell="A${h + 1}" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>
+<cols>${cols}</cols><sheetData>${title}${header}${body}</sheetData></worksheet>`;
 }
 
 /** Sheet names: at most 31 characters, none of []:*?/\ , unique. */

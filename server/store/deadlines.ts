@@ -1,6 +1,7 @@
 // When a report is due: a department's or township's by 31 January of the next year, a
 // 人民政府's own by 31 March (条例 第四十九、五十条). Provinces set other dates: override per
 // province and kind with NIANJIAN_DEADLINES, e.g. {"41": {"government": "02-28"}}.
+import { sql, type SQL } from 'drizzle-orm';
 import type { AgencyKind } from './agencies.js';
 
 type Dates = Record<AgencyKind, string>;
@@ -43,4 +44,20 @@ export function missingAfter(kind: AgencyKind, year: number, regionCode: string 
   const due = new Date(`${deadlineFor(kind, year, regionCode)}T23:59:59+08:00`);
   due.setDate(due.getDate() + MISSING_GRACE_DAYS);
   return due;
+}
+
+/**
+ * The same deadline as `deadlineFor`, as an SQL date of the agency's kind, region code and
+ * year columns: statuses are computed when read, for agencies with no report as for others.
+ */
+export function deadlineSql(kind: SQL, regionCode: SQL, year: SQL): SQL {
+  const date = (md: string) => sql`make_date((${year})::int + 1, ${Number(md.slice(0, 2))}::int, ${Number(md.slice(3, 5))}::int)`;
+  const national = sql`case ${kind} ${sql.join(
+    (Object.keys(NATIONAL) as AgencyKind[]).map((k) => sql`when ${k} then ${date(NATIONAL[k])}`),
+    sql` `,
+  )} end`;
+  const provincial = Object.entries(overrides()).flatMap(([province, dates]) =>
+    Object.entries(dates ?? {}).map(([k, md]) => sql`when left(coalesce(${regionCode}, ''), 2) = ${province} and ${kind} = ${k} then ${date(md!)}`),
+  );
+  return provincial.length ? sql`case ${sql.join(provincial, sql` `)} else ${national} end` : national;
 }

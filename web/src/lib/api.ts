@@ -21,10 +21,13 @@ export function apiUrl(path: string, query: Query = {}): string {
 }
 
 async function call<T>(method: string, path: string, query: Query, body?: unknown): Promise<T> {
+  // every write is JSON, an empty object when there is nothing to say: the server takes
+  // writes only as JSON from our own pages
+  const write = method !== 'GET';
   const res = await fetch(apiUrl(path, query), {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: write ? { 'content-type': 'application/json' } : {},
+    body: write ? JSON.stringify(body ?? {}) : undefined,
     credentials: 'same-origin',
   });
   const text = await res.text();
@@ -38,4 +41,4 @@ async function call<T>(method: string, path: string, query: Query, body?: unknow
 
 export const get = <T>(path: string, query: Query = {}) => call<T>('GET', path, query);
 export const post = <T>(path: string, body: unknown = {}) => call<T>('POST', path, {}, body);
-export const del = <T>(path: string) => call<T>('DELETE', path, {});
+export const del = <T>(path: string, body: unknown = {}) => call<T>('DELETE', path, {}, body);

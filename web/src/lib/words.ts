@@ -1,13 +1,11 @@
-// The Chinese the app shows for the API's codes, and how numbers are printed.
+// The Chinese the app shows for the API's codes (the one dictionary, shared with the exports),
+// and how numbers are printed.
 
-export const STATUS: Record<string, string> = {
-  found: '按时发布',
-  late: '逾期发布',
-  errors: '有错误',
-  image_only: '仅有图片',
-  missing: '未发布',
-  pending: '未到期',
-};
+export {
+  AGENCY_STATUS, auditAction, auditTarget, cellLabel, cellText, crawlError, crawlNote, DATE_SOURCE, HEALTH, KIND, PRESET, ROLE, ruleTitle, SCOPE, SEVERITY, STATE, STATUS,
+  statusSummary, TABLE_STATUS, WITH_ERRORS,
+} from '../../../server/export/words.ts';
+
 /** Colours of the statuses, the same in the coverage grid and the charts. */
 export const STATUS_COLOUR: Record<string, string> = {
   found: '#3a8f5c',
@@ -17,16 +15,11 @@ export const STATUS_COLOUR: Record<string, string> = {
   missing: '#5b5b5b',
   pending: '#b9c2cc',
 };
-export const KIND: Record<string, string> = { government: '人民政府', department: '部门', township: '乡镇（街道）', other: '其他' };
-export const SEVERITY: Record<string, string> = { error: '错误', warning: '警告', info: '提示' };
-export const STATE: Record<string, string> = { open: '待审核', confirmed: '已确认', dismissed: '已驳回' };
-export const HEALTH: Record<string, string> = { never: '未抓取', ok: '正常', empty: '无报告', drifted: '疑似改版', blocked: '被拦截', failing: '失败' };
-export const ROLE: Record<string, string> = { viewer: '只读', reviewer: '审核员', admin: '管理员' };
-export const TABLE_STATUS: Record<string, string> = { ok: '已读取', doubtful: '解析存疑', absent: '未找到' };
 
-/** The report year whose deadline has passed most recently (reports are due in January of the next year). */
+/** The report year whose deadline has passed most recently (a department's is due by 31 January of the next year), by Beijing dates. */
 export function latestYear(now = new Date()): number {
-  return now.getMonth() >= 1 ? now.getFullYear() - 1 : now.getFullYear() - 2;
+  const beijing = new Date(now.getTime() + 8 * 3600_000);
+  return beijing.getUTCMonth() >= 1 ? beijing.getUTCFullYear() - 1 : beijing.getUTCFullYear() - 2;
 }
 
 export function num(v: number | null | undefined): string {
