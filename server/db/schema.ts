@@ -66,19 +66,23 @@ export const documents = pgTable('documents', {
 
 /**
  * What the reader saw of a document (one line of text per extracted line or table row,
- * numbered as evidence names them), gzipped: written at import so that the API serves it
- * without ever reading a document in its own process.
+ * numbered as evidence names them), in gzipped pages of TEXT_PAGE_LINES lines: written at
+ * import so that the API serves it a page at a time without ever reading a document itself.
  */
-export const documentTexts = pgTable('document_texts', {
-  sha256: text('sha256')
-    .primaryKey()
-    .references(() => documents.sha256),
-  parser: text('parser').notNull(),
-  lines: integer('lines').notNull(),
-  textGz: bytea('text_gz').notNull(),
-  /** why there is no text (the document could not be read), in Chinese */
-  note: text('note'),
-});
+export const documentTexts = pgTable(
+  'document_texts',
+  {
+    sha256: text('sha256')
+      .notNull()
+      .references(() => documents.sha256),
+    page: integer('page').notNull(),
+    parser: text('parser').notNull(),
+    /** lines of the whole text */
+    lines: integer('lines').notNull(),
+    textGz: bytea('text_gz').notNull(),
+  },
+  (t) => [uniqueIndex('document_texts_page').on(t.sha256, t.page)],
+);
 
 /**
  * Pages of PDFs and pictures rendered as PNG for the evidence view: rendered once, in the
