@@ -89,8 +89,11 @@ export interface SiteConfig {
   verified: boolean;
   /** where the config's facts come from and what is still to check */
   notes?: string;
-  /** `browser`: every page through headless Chromium (lists written by script, JS cookie challenges) */
-  fetch: { delayMs: number; jitterMs: number; robots: 'obey' | 'ignore'; relaxedTls: boolean; timeoutMs: number; retries: number; browser: boolean };
+  /**
+   * `browser`: every page through headless Chromium (lists written by script, JS cookie challenges);
+   * `proxy`: the site's HTTP proxy (`http://host:port`, or `direct`), else HTTP_PROXY/HTTPS_PROXY/NO_PROXY
+   */
+  fetch: { delayMs: number; jitterMs: number; robots: 'obey' | 'ignore'; relaxedTls: boolean; timeoutMs: number; retries: number; browser: boolean; proxy?: string };
   /** cron expression (Asia/Shanghai); default: daily in January–April, weekly otherwise */
   schedule: string[];
   entries: Entry[];
@@ -113,8 +116,6 @@ export class ConfigError extends Error {
 export const sourcesDir = () => process.env.NIANJIAN_SOURCES ?? new URL('./sources/', import.meta.url).pathname;
 
 export const DEFAULT_SCHEDULE = ['0 3 * 1-4 *', '0 3 * 5-12 1'];
-const TITLE_INCLUDE = ['(政府|政务)信息公开', '年度报告|年报|工作报告'];
-const TITLE_EXCLUDE = ['指南', '要点', '通知', '制度', '目录', '规定', '办法', '清单'];
 /** Sub-column names: by unit type, by year, or a unit's own name. */
 const CHILDREN: ChildrenSpec = { selector: 'a', text: ['部门', '乡', '镇', '街道', '办事处', '本级', '局', '委', '办公室', '(?:19|20)\\d{2}'], below: false, depth: 1 };
 
@@ -168,15 +169,18 @@ export function parseConfig(raw: unknown, file: string): SiteConfig {
   if (!(preset in PRESETS)) fail('preset', `未知的 CMS 预设“${String(raw.preset)}”（可用：${Object.keys(PRESETS).join('、')}）`);
   const p = PRESETS[preset];
   const baseUrl = url(raw.baseUrl, 'baseUrl');
-  const fetch = merge({ delayMs: 2000, jitterMs: 1000, robots: 'obey', relaxedTls: false, timeoutMs: 20_000, retries: 3, browser: false }, raw.fetch);
-  if (isObject(raw.fetch)) known(raw.fetch, 'fetch', ['delayMs', 'jitterMs', 'robots', 'relaxedTls', 'timeoutMs', 'retries', 'browser']);
+  const fetch = merge({ delayMs: 2000, jitterMs: 1000, robots: 'obey', relaxedTls: false, timeoutMs: 20_000, retries: 3, browser: false, proxy: undefined as string | undefined }, raw.fetch);
+  if (isObject(raw.fetch)) known(raw.fetch, 'fetch', ['delayMs', 'jitterMs', 'robots', 'relaxedTls', 'timeoutMs', 'retries', 'browser', 'proxy']);
+  if (fetch.proxy !== undefined && fetch.proxy !== 'direct' && !/^https?:\/\/[^/]+\/?$/.test(String(fetch.proxy))) fail('fetch.proxy', `须为代理地址 http://主机:端口 或 direct（${String(fetch.proxy)}）`);
   for (const k of ['delayMs', 'jitterMs', 'timeoutMs', 'retries'] as const) {
     if (typeof fetch[k] !== 'number' || !(fetch[k] >= 0)) fail(`fetch.${k}`, '必须是不小于 0 的数');
   }
   if (fetch.robots !== 'obey' && fetch.robots !== 'ignore') fail('fetch.robots', '只能是 obey 或 ignore');
   for (const k of ['relaxedTls', 'browser'] as const) if (typeof fetch[k] !== 'boolean') fail(`fetch.${k}`, '只能是 true 或 false');
-  if (!Array.isArray(raw.entries) || raw.entries.length === 0) fail('entries', '至少需要一个列表栏目');
-  const entries = (raw.entries as unknown[]).map((e, i): Entry => {
+  // a site given only by its address is crawled from its home page
+  const rawEntries = raw.entries === undefined ? [{ url: '/' }] : raw.entries;
+  if (!Array.isArray(rawEntries) || rawEntries.length === 0) fail('entries', '至少需要一个列表栏目');
+  const entries = (rawEntries as unknown[]).map((e, i): Entry => {
     const f = `entries[${i}]`;
     if (!isObject(e)) return fail(f, '应为对象');
     known(e, f, ['id', 'label', 'url', 'unit', 'year', 'list', 'pagination', 'filters', 'children']);
@@ -196,7 +200,8 @@ export function parseConfig(raw: unknown, file: string): SiteConfig {
     if (!(Number.isInteger(pagination.maxPages) && pagination.maxPages >= 1 && pagination.maxPages <= 500)) fail(`${f}.pagination.maxPages`, '须为 1–500 的整数');
     const year = e.year;
     if (year !== undefined && !(Number.isInteger(year) && (year as number) >= 2008 && (year as number) <= 2100)) fail(`${f}.year`, '须为年份');
-    const filters = merge({ titleInclude: TITLE_INCLUDE, titleExclude: TITLE_EXCLUDE }, e.filters) as Entry['filters'];
+    // reports are told by their titles (discover.ts); these only narrow a site that needs it
+    const filters = merge({ titleInclude: [], titleExclude: [] }, e.filters) as Entry['filters'];
     for (const [k, list2] of Object.entries(filters)) regexes(list2, `${f}.filters.${k}`);
     let children: ChildrenSpec | undefined;
     if (e.children !== undefined && e.children !== false) {

@@ -16,7 +16,9 @@ import { BrowserSession } from './browser.js';
 import type { Entry, SiteConfig } from './config.js';
 import { readDetail } from './detail.js';
 import { Fetcher, type Conditional, type Fetched, type Page } from './fetch.js';
-import { candidates, furtherPages, nextLink, readList, subColumns, type Candidate } from './list.js';
+import type { Refused } from './discover.js';
+import type { Candidate } from './list.js';
+import { walkSite, type Column } from './walk.js';
 
 export interface CrawlOptions {
   /** only reports of this year */
@@ -45,8 +47,14 @@ export interface CrawlSummary {
   gone: number;
   errors: Record<string, number>;
   notes: string[];
-  /** dry runs: the candidates found */
+  /** the candidates found (what a dry run would fetch) */
   found: Candidate[];
+  /** the lists walked: columns and sub-columns, how each was found */
+  columns: Column[];
+  /** report-like links not taken, each with its reason */
+  refused: Refused[];
+  /** report-like items seen on the lists, taken or refused */
+  listed: number;
 }
 
 export class SourceBusy extends Error {
@@ -57,15 +65,13 @@ export class SourceBusy extends Error {
 }
 
 const MAX_ATTACHMENTS = 5;
-/** lists crawled in one run, sub-columns included: a site whose links go round in circles stops here */
-const MAX_LISTS = 200;
 
-type Get = (url: string, opts?: { referer?: string; conditional?: Conditional }) => Promise<Fetched>;
+type Get = (url: string, opts?: { referer?: string; conditional?: Conditional; maxBytes?: number }) => Promise<Fetched>;
 
 /** A fetcher with the politeness a site's config asks for. */
 export function fetcherFor(config: SiteConfig): Fetcher {
   const f = config.fetch;
-  return new Fetcher({ delayMs: f.delayMs, jitterMs: f.jitterMs, robots: f.robots, timeoutMs: f.timeoutMs, retries: f.retries, relaxedTls: f.relaxedTls ? [new URL(config.baseUrl).hostname] : [] });
+  return new Fetcher({ delayMs: f.delayMs, jitterMs: f.jitterMs, robots: f.robots, timeoutMs: f.timeoutMs, retries: f.retries, relaxedTls: f.relaxedTls ? [new URL(config.baseUrl).hostname] : [], proxy: f.proxy });
 }
 
 function errorKey(f: Exclude<Fetched, Page>): string {
@@ -95,68 +101,25 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
   // launched by the first page asked of it, closed with the run
   const browser = config.fetch.browser ? new BrowserSession(fetcher) : undefined;
   const get: Get = (url, o = {}) => fetcher.get(url, { ...o, browser });
-  const s: CrawlSummary = { sourceId: config.id, runId: null, status: 'ok', pages: 0, candidates: 0, inserted: 0, updated: 0, unchanged: 0, failed: 0, gone: 0, errors: {}, notes: [], found: [] };
+  const s: CrawlSummary = { sourceId: config.id, runId: null, status: 'ok', pages: 0, candidates: 0, inserted: 0, updated: 0, unchanged: 0, failed: 0, gone: 0, errors: {}, notes: [], found: [], columns: [], refused: [], listed: 0 };
   const count = (key: string) => (s.errors[key] = (s.errors[key] ?? 0) + 1);
   if (!opts.dryRun) await takeLease(db, config, opts.leaseMinutes ?? 120);
   try {
-    // the lists: every page of every entry; a list whose first page fails leaves the run incomplete
-    let listsComplete = true;
-    let blocked = false;
-    const found = new Map<string, Candidate & { referer: string }>();
-    const hosts = [config.baseUrl, ...config.aliases].map((u) => new URL(u).host);
-    // the configured lists, then the sub-columns found on them
-    const lists: Entry[] = [...config.entries];
-    const listed = new Set<string>();
-    for (let k = 0; k < lists.length && listed.size < MAX_LISTS; k++) {
-      const entry = lists[k]!;
-      if (listed.has(entry.url)) continue;
-      listed.add(entry.url);
-      const queue = [entry.url];
-      const visited = new Set<string>();
-      const pageSets = new Set<string>();
-      for (let i = 0; i < queue.length && i < entry.pagination.maxPages; i++) {
-        const url = queue[i]!;
-        if (visited.has(url)) continue;
-        visited.add(url);
-        const f = await get(url, { referer: i ? entry.url : undefined });
-        s.pages++;
-        if (f.kind !== 'ok') {
-          count(errorKey(f));
-          if (f.kind === 'blocked') blocked = true;
-          s.notes.push(`列表 ${url}：${f.kind === 'blocked' ? `被网站防护拦截（${f.waf}）` : f.detail}`);
-          if (i === 0) listsComplete = false;
-          break;
-        }
-        if (i === 0 && new URL(f.finalUrl).host !== new URL(url).host) s.notes.push(`列表已迁移：${url} → ${f.finalUrl}（请更新站点配置）`);
-        const items = readList(f.text ?? '', f.finalUrl, entry.list);
-        if (i === 0) {
-          const children = subColumns(f.text ?? '', f.finalUrl, entry, [...hosts, new URL(f.finalUrl).host]);
-          lists.push(...children);
-          if (children.length) s.notes.push(`栏目 ${entry.label ?? entry.id} 的子栏目：${children.map((c) => c.label).join('、')}`);
-          if (!items.length && !children.length) s.notes.push(`列表 ${url} 中没有任何条目${browser ? '' : '（列表若由脚本生成，可在站点配置中设 fetch.browser）'}`);
-        }
-        const key = items.map((x) => x.url).join('\n');
-        if (i > 0 && (items.length === 0 || pageSets.has(key))) {
-          if (items.length) s.notes.push(`列表 ${entry.id} 第 ${i + 1} 页与前页相同，分页到此为止`);
-          break;
-        }
-        pageSets.add(key);
-        for (const c of candidates(items, entry)) if (!found.has(c.url)) found.set(c.url, { ...c, referer: f.finalUrl });
-        if (i === 0) for (const u of furtherPages(f.text ?? '', f.finalUrl, entry)) queue.push(u);
-        if (entry.pagination.type === 'next_link') {
-          const next = nextLink(f.text ?? '', f.finalUrl);
-          if (next && !visited.has(next)) queue.push(next);
-        }
-        if (entry.pagination.type === 'script_json' && i === 0) {
-          const j = await get(new URL('script.json', f.finalUrl).href, { referer: f.finalUrl });
-          const end = j.kind === 'ok' ? Number(/"endPage"\s*:\s*(\d+)/.exec(j.text ?? '')?.[1] ?? 1) : 1;
-          for (let n = 2; n <= Math.min(end, entry.pagination.maxPages); n++) queue.push(new URL(`list${n}.html`, f.finalUrl).href);
-        }
-      }
-    }
-    // a link to a column is no report, though a navigation item may read like one (政府信息公开年报)
-    const columns = new Set(lists.map((l) => l.url));
-    const wanted = [...found.values()].filter((c) => !columns.has(c.url) && (opts.year ? c.year === opts.year : true) && (opts.since ? (c.year ?? 0) >= opts.since : true));
+    // the lists: from the start pages to every column, sub-column and page of each
+    const walk = await walkSite(config, get, { browser: !!browser });
+    s.pages = walk.pages;
+    s.notes.push(...walk.notes);
+    for (const [k, n] of Object.entries(walk.errors)) s.errors[k] = (s.errors[k] ?? 0) + n;
+    let { blocked } = walk;
+    const { listsComplete } = walk;
+    s.columns = walk.columns;
+    s.refused = walk.refused;
+    s.listed = walk.listed;
+    for (const c of walk.columns) if (c.how !== '站点配置') s.notes.push(`栏目：${c.label}（${c.how}）${c.url}，${c.pages} 页，年度报告 ${c.reports} 份${c.total !== null ? `（分页显示共 ${c.total} 条）` : ''}`);
+    const reasons = new Map<string, number>();
+    for (const r of walk.refused) reasons.set(r.reason, (reasons.get(r.reason) ?? 0) + 1);
+    if (reasons.size) s.notes.push(`未取的链接：${[...reasons].map(([r, n]) => `${r} ${n}`).join('，')}`);
+    const wanted = [...walk.found.values()].filter((c) => (opts.year ? c.year === opts.year : true) && (opts.since ? (c.year ?? 0) >= opts.since : true));
     s.candidates = wanted.length;
     s.found = wanted;
 
@@ -231,7 +194,7 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
       s.gone = gone.length;
       for (const g of gone) s.notes.push(`已从列表中消失：${g.title}（${g.url}）`);
     }
-    if (bare) s.notes.push(`${bare} 个详情页没有配置的正文容器（${config.detail.container.slice(0, 3).join('、')}…）：标题、日期、单位取自页面 <meta>，页面模板可能已改版`);
+    if (bare) s.notes.push(`${bare} 个详情页找不到正文（既无配置的容器 ${config.detail.container.slice(0, 3).join('、')}…，也无成段的正文）：标题、日期、单位取自页面 <meta>，页面模板可能已改版`);
     if (browser?.launched) s.notes.push('本站经浏览器（Chromium）抓取');
     const seenBefore = (
       await db

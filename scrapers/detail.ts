@@ -1,19 +1,21 @@
 // What a detail page says about its report besides the report itself: its title, date and
 // unit, from the places the site's config names, else from the `<meta>` tags the 集约化
 // page templates carry (TRS, Hanweb and VSB publish ArticleTitle, PubDate, ContentSource,
-// ColumnName, Keywords), else from the info line ("来源：… 发布日期：…"). The crawl
+// ColumnName, Keywords), else from the info line ("来源：… 发布日期：…"); the body is the
+// configured container or, whatever its class, the block dense with the report's text. The crawl
 // uses them where the list did not tell: a list title without its unit, a list without
 // dates. Scraped text is untrusted: every value is a short plain string or nothing.
 import * as cheerio from 'cheerio';
 import { agencyFromTitle, yearOf } from '../parser/meta.js';
 import type { DetailSpec } from './config.js';
+import { contentBlock } from './discover.js';
 import { normaliseDate, pick } from './list.js';
 
 export interface DetailInfo {
   title: string | null;
   date: string | null;
   unit: string | null;
-  /** whether one of the configured containers is on the page (a template change when not) */
+  /** whether the report's body was found: a configured container, else a block dense with its text (a template change when not) */
   container: boolean;
 }
 
@@ -64,12 +66,14 @@ export function readDetail(html: string, spec: DetailSpec): DetailInfo {
     SOURCE.exec(body)?.[1] ??
     [column, ...keywords].find((k): k is string => !!k && UNIT.test(k)) ??
     null;
-  const container = spec.container.some((sel) => {
-    try {
-      return $(sel).length > 0;
-    } catch {
-      return false;
-    }
-  });
+  // the configured containers first; else the block that holds the report by its text density
+  const container =
+    spec.container.some((sel) => {
+      try {
+        return $(sel).length > 0;
+      } catch {
+        return false;
+      }
+    }) || contentBlock($) !== null;
   return { title, date, unit, container };
 }

@@ -1,10 +1,12 @@
 // Polite fetching from government sites: one connection per host at a time with a delay
 // and jitter between requests, robots.txt honoured, retries with backoff on 429/5xx and
 // timeouts, conditional requests, caps on size, time and redirects, http↔https fallback,
-// TLS relaxed only for hosts configured so, and every answer classified: a page, a page
-// that did not change, a WAF challenge (`blocked`), or an error of a named kind.
+// TLS relaxed only for hosts configured so, an HTTP proxy when the deployment or the site
+// asks for one, and every answer classified: a page, a page that did not change, a WAF
+// challenge (`blocked`), or an error of a named kind.
 import http from 'node:http';
 import https from 'node:https';
+import tls from 'node:tls';
 import type { BrowserSession } from './browser.js';
 import { decodePage } from './charset.js';
 
@@ -23,6 +25,28 @@ export interface FetchPolicy {
   userAgent: string;
   /** hosts whose certificate problems are tolerated (logged on every use) */
   relaxedTls: string[];
+  /**
+   * the site's own proxy (`http://host:port`), `direct` for none; unset: the environment's
+   * HTTP_PROXY / HTTPS_PROXY, except for the hosts NO_PROXY names
+   */
+  proxy?: string;
+}
+
+/** The proxy a request to `url` goes through, if any. */
+export function proxyFor(url: URL, proxy: string | undefined, env: NodeJS.ProcessEnv = process.env): URL | null {
+  if (proxy === 'direct') return null;
+  if (proxy) return new URL(proxy);
+  const given = url.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
+  if (!given) return null;
+  const host = url.hostname.toLowerCase();
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  for (const raw of (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter(Boolean)) {
+    if (raw === '*') return null;
+    const [name, p] = raw.toLowerCase().replace(/^\*?\./, '.').split(':') as [string, string | undefined];
+    if (p && p !== port) continue;
+    if (host === name.replace(/^\./, '') || host.endsWith(name.startsWith('.') ? name : `.${name}`)) return null;
+  }
+  return new URL(/^\w+:\/\//.test(given) ? given : `http://${given}`);
 }
 
 export const DEFAULT_POLICY: FetchPolicy = {
@@ -173,25 +197,53 @@ export class Fetcher {
     return a;
   }
 
+  /** A TLS connection to `url`'s host through the proxy's CONNECT tunnel. */
+  private tunnel(proxy: URL, url: URL, done: (e: Error | null, s?: tls.TLSSocket) => void): void {
+    const port = url.port || '443';
+    const connect = http.request({ host: proxy.hostname, port: Number(proxy.port || 80), method: 'CONNECT', path: `${url.hostname}:${port}`, headers: { host: `${url.hostname}:${port}` }, timeout: this.policy.timeoutMs });
+    connect.on('connect', (res, socket) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        return done(Object.assign(new Error(`代理拒绝建立隧道（HTTP ${res.statusCode}）`), { code: 'ECONNREFUSED' }));
+      }
+      const secure = tls.connect({ socket, servername: url.hostname, rejectUnauthorized: !this.policy.relaxedTls.includes(url.hostname) });
+      secure.once('secureConnect', () => done(null, secure));
+      secure.once('error', (e) => done(e));
+    });
+    connect.on('timeout', () => connect.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    connect.on('error', (e) => done(e));
+    connect.end();
+  }
+
   /** One request, no redirects followed, body capped. */
-  private request(url: URL, headers: Record<string, string>): Promise<Raw> {
+  private request(url: URL, headers: Record<string, string>, maxBytes = this.policy.maxBytes): Promise<Raw> {
     if (url.protocol === 'https:' && this.policy.relaxedTls.includes(url.hostname)) this.log.push(`TLS 校验已放宽：${url.host}`);
     this.sent.set(url.host, (this.sent.get(url.host) ?? 0) + 1);
     const lib = url.protocol === 'https:' ? https : http;
+    const proxy = proxyFor(url, this.policy.proxy);
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method: 'GET', agent: this.agent(url), headers: { 'user-agent': this.policy.userAgent, accept: '*/*', ...headers }, timeout: this.policy.timeoutMs }, (res) => {
+      const all = { 'user-agent': this.policy.userAgent, accept: '*/*', ...headers };
+      const options: https.RequestOptions = { method: 'GET', headers: all, timeout: this.policy.timeoutMs };
+      if (proxy && url.protocol === 'http:') {
+        // a plain HTTP proxy takes the absolute address as the request target
+        Object.assign(options, { host: proxy.hostname, port: Number(proxy.port || 80), path: url.href, agent: this.agent(proxy), headers: { ...all, host: url.host } });
+      } else if (proxy) {
+        // HTTPS through the proxy's CONNECT tunnel; the TLS is still ours, end to end
+        Object.assign(options, { agent: false, createConnection: (_o: unknown, done: (e: Error | null, s?: tls.TLSSocket) => void) => this.tunnel(proxy, url, done) });
+      } else options.agent = this.agent(url);
+      const req = (proxy && url.protocol === 'http:' ? http.request(options) : lib.request(url, options)).on('response', (res) => {
         const chunks: Buffer[] = [];
         let size = 0;
         const declared = Number(res.headers['content-length'] ?? 0);
-        if (declared > this.policy.maxBytes) {
+        if (declared > maxBytes) {
           res.destroy();
           return reject(new TooLarge(`${declared} bytes`));
         }
         res.on('data', (c: Buffer) => {
           size += c.length;
-          if (size > this.policy.maxBytes) {
+          if (size > maxBytes) {
             res.destroy();
-            reject(new TooLarge(`over ${this.policy.maxBytes} bytes`));
+            reject(new TooLarge(`over ${maxBytes} bytes`));
           } else chunks.push(c);
         });
         res.on('end', () => {
@@ -235,7 +287,8 @@ export class Fetcher {
   }
 
   /** GET a URL politely, through `browser` for a site opted in to it; never throws for what the site does. */
-  async get(target: string, opts: { referer?: string; conditional?: Conditional; browser?: BrowserSession } = {}): Promise<Fetched> {
+  async get(target: string, opts: { referer?: string; conditional?: Conditional; browser?: BrowserSession; maxBytes?: number } = {}): Promise<Fetched> {
+    const maxBytes = Math.min(opts.maxBytes ?? this.policy.maxBytes, this.policy.maxBytes);
     let url = new URL(target);
     if (this.policy.robots === 'obey' && !(await this.allowed(url))) {
       return { kind: 'error', url: target, error: 'robots', detail: `robots.txt 不允许抓取 ${url.pathname}`, attempts: 0 };
@@ -252,10 +305,10 @@ export class Fetcher {
       attempts++;
       let raw: Raw;
       try {
-        raw = await this.queue.run(url.host, () => this.request(url, headers));
+        raw = await this.queue.run(url.host, () => this.request(url, headers, maxBytes));
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? '';
-        if (e instanceof TooLarge) return { kind: 'error', url: target, error: 'too_large', detail: `超过 ${this.policy.maxBytes} 字节`, attempts };
+        if (e instanceof TooLarge) return { kind: 'error', url: target, error: 'too_large', detail: `超过 ${maxBytes} 字节`, attempts };
         // a host that refuses one scheme often answers on the other
         if (!switched && /ECONNREFUSED|CERT|SSL|EPROTO|ERR_TLS|DEPTH_ZERO|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(code + (e as Error).message)) {
           switched = true;

@@ -6,6 +6,7 @@ import * as cheerio from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { agencyFromTitle, yearOf } from '../parser/meta.js';
 import type { Entry, ListSpec } from './config.js';
+import { classifyTitle, folderOf } from './discover.js';
 
 export interface ListItem {
   title: string;
@@ -78,25 +79,17 @@ export function readList(text: string, pageUrl: string, spec: ListSpec): ListIte
   return out;
 }
 
-/** The report candidates among a list's items: titles that name an annual report, not noise. */
+/** The report candidates among a list's items: titles that name an annual report (discover.ts), narrowed by the entry's own filters if it has any. */
 export function candidates(items: ListItem[], entry: Entry): Candidate[] {
   const include = entry.filters.titleInclude.map((r) => new RegExp(r));
   const exclude = entry.filters.titleExclude.map((r) => new RegExp(r));
   return items
-    .filter((i) => include.every((r) => r.test(i.title)) && !exclude.some((r) => r.test(i.title)))
+    .filter((i) => classifyTitle(i.title, true).report && include.every((r) => r.test(i.title)) && !exclude.some((r) => r.test(i.title)))
     .map((i) => {
       const year = yearOf(i.title) ?? entry.year ?? null;
       const unit = entry.unit.type !== 'auto' ? (entry.unit.name ?? null) : (agencyFromTitle(i.title).agency ?? entry.unit.name ?? null);
       return { ...i, year, unit };
     });
-}
-
-/** Where a column's sub-columns live: its folder (zwgk/zfxxgknb/index.html and zwgk/zfxxgknb.htm both → zwgk/zfxxgknb/). */
-function folderOf(url: URL): string {
-  const path = url.pathname;
-  const last = path.slice(path.lastIndexOf('/') + 1);
-  if (!last || /^(?:index|default|list\d*)(?:_\d+)?\.\w+$/i.test(last)) return path.slice(0, path.lastIndexOf('/') + 1);
-  return path.replace(/\.\w+$/, '') + '/';
 }
 
 /** A unit's own name, as a sub-column named after its unit prints it (not 部门, 乡镇 or a year). */

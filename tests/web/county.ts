@@ -83,6 +83,33 @@ const YEXIAN: Who = { id: 'henan.pingdingshan.yexian', name: '叶县人民政府
 
 const NOISE = ['郏县政府信息公开指南', '关于印发2024年郏县政务公开工作要点的通知', '郏县政府信息公开制度'];
 
+/**
+ * A county's home page, laid out as the real one saved in shared/sites/henan.zhecheng is:
+ * a navigation bar, news with dates, and a row of picture links to the 信息公开 columns, the
+ * 政府工作报告 column among them. `link` is how the 年报 column is linked (by text, by an
+ * image's alt, by nothing but the image's file name, or only from the 政务公开 page).
+ */
+function homePage(who: Who, column: string, link: 'text' | 'alt' | 'image' | 'hub'): Record<string, Handler> {
+  const to = link === 'hub' ? '/zwgk/index.html' : column;
+  const entry = {
+    text: `<a href="${to}" target="_blank">政府信息公开年报</a>`,
+    alt: `<a href="${to}"><img src="/images/pic03.jpg" alt="政府信息公开年度报告"></a>`,
+    image: `<a href="${to}"><img src="/skin/images/xxgknb.jpg"></a>`,
+    hub: `<a href="${to}"><img src="/skin/images/zwgk.jpg"></a>`,
+  }[link];
+  const home = `<html><head><title>${who.name}</title></head><body>
+<div class="nav"><a href="/">首页</a><a href="/zwgk/index.html">政务公开</a><a href="/bsfw/index.html">政务服务</a><a href="/hdjl/index.html">互动交流</a></div>
+<div class="news"><ul><li><a href="/xwzx/2025-01-20/101.html">${who.name}召开2025年度工作会议</a><span>2025-01-20</span></li>
+<li><a href="/xwzx/2025-01-18/100.html">关于印发2025年政务公开工作要点的通知</a><span>2025-01-18</span></li></ul></div>
+<ul class="xxgk"><li><a href="/zwgk/xxgkzn/index.html"><img src="/skin/images/xxgkzn.jpg"></a></li><li><a href="/zwgk/zfgzbg/index.html"><img src="/skin/images/zfgzbg.jpg" alt="政府工作报告"></a></li><li>${entry}</li></ul></body></html>`;
+  const routes: Record<string, Handler> = { '/': (_q, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(home) };
+  if (link === 'hub') {
+    routes['/zwgk/index.html'] = (_q, res) =>
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body><div class="side"><ul><li><a href="/zwgk/xxgkzn/index.html">政府信息公开指南</a></li><li><a href="/zwgk/zfgzbg/index.html">政府工作报告</a></li><li><a href="${column}">政府信息公开工作年度报告</a></li></ul></div></body></html>`);
+  }
+  return routes;
+}
+
 /** TRS: table list paged by createPageHTML (index_1.html …), t-dated detail pages, P0 attachments, GBK on some pages. */
 export async function trsCounty(reports: Published[], { who = JIAXIAN, perPage = 4 }: SiteOptions = {}): Promise<County> {
   const listed = new Set(reports.map((_, i) => i));
@@ -102,6 +129,7 @@ export async function trsCounty(reports: Published[], { who = JIAXIAN, perPage =
 <table class="gl_list">${rows}</table><div id="page_div"></div><script>createPageHTML(${pages}, ${n}, 'index', 'html');</script></body></html>`);
   };
   const routes: Record<string, Handler> = {
+    ...homePage(who, '/zwgk/zfxxgknb/index.html', 'text'),
     '/robots.txt': (_q, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nDisallow: /admin/\n'),
   };
   const fallback: Handler = (req, res) => {
@@ -188,7 +216,7 @@ export async function hanwebCounty(reports: Published[], { who = BAOFENG, perPag
     }
     res.writeHead(404).end();
   };
-  const site = await startSite({}, fallback);
+  const site = await startSite(homePage(who, '/col/col1234/index.html', 'alt'), fallback);
   const config = configOf(who, site, 'hanweb', { url: '/col/col1234/index.html' });
   return county(site, config, reports, listed);
 }
@@ -223,7 +251,9 @@ export async function vsbCounty(reports: Published[], { who = XIANGCHENG, perPag
       .slice((k - 1) * perPage, k * perPage)
       .map(({ r, i }) => `<li><a href="${n === 0 ? '../info' : '../../info'}/1012/${7000 + i}.htm" title="${r.agency}${r.year}年政府信息公开工作年度报告">${r.agency}${r.year}年政府信息公开…</a><span>${listDate(r, `2${i % 9}`)}</span></li>`)
       .join('\n');
-    const next = k < pages ? `<span class="p_next p_fun"><a href="zfxxgknb/${pages - k}.htm">下页</a></span><span class="p_last p_fun"><a href="zfxxgknb/1.htm">尾页</a></span>` : '';
+    // page 1 links into its folder, the pages there to each other
+    const dir = n === 0 ? 'zfxxgknb/' : '';
+    const next = k < pages ? `<span class="p_next p_fun"><a href="${dir}${pages - k}.htm">下页</a></span><span class="p_last p_fun"><a href="${dir}1.htm">尾页</a></span>` : '';
     return `<html><head><link rel="stylesheet" href="/_sitegray/_sitegray_d.css"></head><body><div class="list"><ul>${rows}</ul></div><span class="p_pages">${next}</span><span class="p_t">${k}/${pages}</span></body></html>`;
   };
   const fallback: Handler = (req, res, hit) => {
@@ -249,7 +279,7 @@ export async function vsbCounty(reports: Published[], { who = XIANGCHENG, perPag
     }
     res.writeHead(404).end();
   };
-  const site = await startSite({}, fallback);
+  const site = await startSite(homePage(who, '/xxgk/zfxxgknb.htm', 'image'), fallback);
   const config = configOf(who, site, 'vsb', { url: '/xxgk/zfxxgknb.htm' }, { retries: 2 });
   return county(site, config, reports, listed);
 }
@@ -312,7 +342,7 @@ export async function sitesourcesCounty(reports: Published[], { who = CHANGGE, p
     if (r) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r).replace('class="TRS_Editor"', 'class="hap_xq_content"'));
     res.writeHead(404).end();
   };
-  const site = await startSite({}, fallback);
+  const site = await startSite(homePage(who, '/sitesources/cgs/page_pc/zwgk/zfxxgknb/list1.html', 'hub'), fallback);
   return county(site, configOf(who, site, 'sitesources', { url: '/sitesources/cgs/page_pc/zwgk/zfxxgknb/list1.html' }), reports, listed);
 }
 
@@ -337,7 +367,7 @@ export async function pdsCounty(reports: Published[], { who = YEXIAN, perPage = 
     if (r) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r).replace('class="TRS_Editor"', 'class="article-details"'));
     res.writeHead(404).end();
   };
-  const site = await startSite({}, fallback);
+  const site = await startSite(homePage(who, '/channels/20091.html', 'text'), fallback);
   return county(site, configOf(who, site, 'pds', { url: '/channels/20091.html' }), reports, listed);
 }
 
@@ -374,7 +404,7 @@ export async function scriptCounty(reports: Published[], { who = DENGFENG, obsta
     if (r) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(r));
     res.writeHead(404).end();
   };
-  const site = await startSite({}, fallback);
+  const site = await startSite(homePage(who, '/xxgk/nb/index.html', 'text'), fallback);
   const config = configOf(who, site, 'generic', { url: '/xxgk/nb/index.html', list: { item: 'ul.list li' }, pagination: { type: 'none' } }, obstacles.browser ? { browser: true } : {});
   return county(site, config, reports, listed);
 }
