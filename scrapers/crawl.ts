@@ -152,7 +152,8 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
         // what the page says of itself fills what its list item did not
         const info = html ? readDetail(f.text!, config.detail) : null;
         if (info && !info.container) bare++;
-        const known = { date: c.date ?? info?.date ?? null, year: c.year ?? yearOf(info?.title) ?? null, unit: c.unit ?? info?.unit ?? null };
+        // the publication date is the earlier of the list's and the page's own (a list may show when an item was last edited)
+        const known = { date: [c.date, info?.date].filter((d): d is string => !!d).sort()[0] ?? null, year: c.year ?? yearOf(info?.title) ?? null, unit: c.unit ?? info?.unit ?? null };
         const r = await importPage(db, memo, get, f, { ...c, ...known }, importRun!.id);
         outcome = r.outcome === 'failed' ? `failed:${r.reason ?? ''}` : r.outcome;
         // the page is stored (raw first) whatever its import gave
