@@ -51,9 +51,15 @@ function tableDoubt(rule: RuleDef, reports: ParsedReport[]): string | null {
   const reasons = reports.flatMap((r) =>
     (rule.needs ?? [])
       .filter((t) => r.tables[t] !== 'ok')
-      .map((t) => `${reports.length > 1 ? `${r.year}年` : ''}${TABLE_NAMES[t]}表格${r.tables[t] === 'absent' ? '未找到' : '读取存疑'}`),
+      .map((t) => `${reports.length > 1 ? `${r.year}年` : ''}${TABLE_NAMES[t]}表格${r.tables[t] === 'absent' ? '未找到' : `读取存疑${r.doubts?.[t] ? `（${r.doubts[t]}）` : ''}`}`),
   );
   return reasons.length ? reasons.join('；') : null;
+}
+
+/** Why no rule of the current format applies: a report for a year before 2019, in the format of its time. */
+function oldFormat(reports: ParsedReport[]): string | null {
+  const old = reports.find((r) => r.format === 'old');
+  return old ? `${old.year ?? ''}年度报告为 2019 年以前的旧格式，不适用现行格式的检查` : null;
 }
 
 function run(
@@ -67,7 +73,7 @@ function run(
   for (const rule of RULES) {
     const check = checks[rule.id];
     if (!check) continue;
-    const doubt = tableDoubt(rule, reports);
+    const doubt = oldFormat(reports) ?? tableDoubt(rule, reports);
     const result = doubt ? { notChecked: doubt } : check();
     if ('notChecked' in result) out.notChecked.push({ rule: rule.id, reason: result.notChecked });
     else for (const v of result) out.findings.push(fromImage(toFinding(rule, v, agencyKey, year, agencyName), reports));

@@ -239,6 +239,16 @@ export const SECTION_HEADINGS: Record<SectionNumeral, RegExp> = {
   六: /其他需要报告的?事项$/,
 };
 
+/** The headings as the format prints them, without numbering: what a misprinted heading is aligned with. */
+export const SECTION_TITLES: Record<SectionNumeral, string> = {
+  一: '总体情况',
+  二: '主动公开政府信息情况',
+  三: '收到和处理政府信息公开申请情况',
+  四: '政府信息公开行政复议、行政诉讼情况',
+  五: '存在的主要问题及改进情况',
+  六: '其他需要报告的事项',
+};
+
 /** The official wordings, for headings run into surrounding text on one line. */
 export const SECTION_HEADINGS_INLINE: Record<SectionNumeral, string> = {
   一: '总体情况',

@@ -4,10 +4,11 @@ import { agencyForm, tidy, toHalfWidth } from './normalize.js';
 import { lineText } from './sections.js';
 import type { Evidence, Line } from './types.js';
 
-const TITLE = /(?:政府信息公开|政务公开|信息公开).{0,12}(?:报告|总结)/;
+const TITLE = /(?:政府信息公开|政务公开|信息公开|政府信息年度).{0,12}(?:报告|总结)/;
 /** A title ends with the report's name, perhaps followed by a parenthesis such as （2024年度）. */
 const TITLE_END = /(?:报告|总结)(?:[（(][^）)]{0,16}[)）])?$/;
-const YEAR_IN_TITLE = /((?:19|20)\d{2})\s*年/;
+/** The year before 年, or straight before the report's name ("2017政府信息公开工作年度报告"). */
+const YEAR_IN_TITLE = /((?:19|20)\d{2})\s*(?:年|(?=(?:政府|政务|信息公开)))/;
 const MAX_TITLE = 90;
 const LABEL_PREFIX = /^(?:标题|题目|文章标题|正文)\s*[:：]?\s*/;
 

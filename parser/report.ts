@@ -6,8 +6,8 @@ import { htmlToLines } from './html-lines.js';
 import { SECTION_NUMERALS, type Format } from './layout.js';
 import { agencyFromTitle, findTitle, yearOf, periodYear, openingYear } from './meta.js';
 import { flatten, statedFigures } from './narrative.js';
-import { findSections, lineText, splitInlineHeadings, type SectionSpan } from './sections.js';
-import { readS2, readS3, readS4, type Figures } from './tables.js';
+import { findSections, lineText, mayHoldHeading, splitInlineHeadings, type SectionSpan } from './sections.js';
+import { readS2, readS3, readS4, type Figures, type TableResult } from './tables.js';
 import { isProse } from './table-reader.js';
 import { textToLines } from './text-lines.js';
 import type { DocumentInput, DocumentMeta, Line, ParsedReport, TableId, TableStatus } from './types.js';
@@ -21,6 +21,9 @@ export interface LinesInput {
   /** titles the page gives besides its content, best first (meta ArticleTitle, h1, <title>) */
   titleHints?: Array<string | null | undefined>;
 }
+
+/** The first reporting year of the 2019 format (国办公开办函〔2019〕60号). */
+const OLD_BEFORE = 2019;
 
 /** Narrative kept per section; a whole § 一 of any real report fits. */
 const MAX_NARRATIVE = 100_000;
@@ -72,21 +75,45 @@ export function parseLines(input: LinesInput): ParsedReport {
   // the content block first, then the page's own title fields, and only then the page
   // around the block (where menus and sidebars list other reports' titles)
   const title = findTitle(lines, from, firstHeading, input.titleHints ?? []) ?? findTitle(lines, 0, from, []);
+  const narrative: Record<string, string> = {};
+  const preamble = lines.slice(Math.max((title?.endLine ?? -1) + 1, from), firstHeading);
+  if (preamble.length) narrative['前言'] = narrativeOf(preamble, false);
+  for (const s of sections) {
+    const text = narrativeOf(body(s), ['二', '三', '四'].includes(s.numeral));
+    if (text || !['二', '三', '四'].includes(s.numeral)) narrative[s.numeral] = text;
+  }
+
+  let year = yearOf(title?.title);
+  if (year === null) {
+    const all = Object.values(narrative).join('\n');
+    year = periodYear(all) ?? openingYear(narrative['一'] ?? '') ?? openingYear(narrative['前言'] ?? '');
+    if (year !== null) warnings.push(`标题中没有年份，报告年度 ${year} 取自正文`);
+  }
+  // Reports for years before 2019 follow the format of their time (no § 三 request table,
+  // one statistics table of its own): stored and their stated figures read, never held to
+  // the current format's tables and sections.
+  const old = year !== null && year < OLD_BEFORE;
+  if (old) warnings.push(`${year} 年度报告为 2019 年以前的旧格式，不按现行格式的表格和章节读取与检查`);
   const fig: Figures = { values: {}, units: {}, missing: [], evidence: {}, warnings };
 
   const tables: Record<TableId, TableStatus> = { s2: 'absent', s3: 'absent', s4: 'absent' };
-  let s2 = sec['二'] ? readS2(body(sec['二']), fig) : null;
+  let s2 = sec['二'] && !old ? readS2(body(sec['二']), fig) : null;
   if (s2) tables.s2 = s2.status;
-  if (!sec['三']) warnings.push('未找到第三部分标题，按行标签在全文中查找申请情况表');
-  const s3 = readS3(sec['三'] ? body(sec['三']) : lines.slice(from, to), fig);
+  if (!sec['三'] && !old) warnings.push('未找到第三部分标题，按行标签在全文中查找申请情况表');
+  const s3: TableResult = old ? { status: 'absent', format: null } : readS3(sec['三'] ? body(sec['三']) : lines.slice(from, to), fig);
   tables.s3 = s3.status;
-  if (sec['四']) tables.s4 = readS4(body(sec['四']), fig).status;
+  const s4 = sec['四'] && !old ? readS4(body(sec['四']), fig) : null;
+  if (s4) tables.s4 = s4.status;
+  const doubts: Partial<Record<TableId, string>> = {};
+  for (const [t, read] of [['s2', s2], ['s3', s3], ['s4', s4]] as const) {
+    if (read?.status === 'doubtful' && read.reasons?.length) doubts[t] = read.reasons.join('、');
+  }
   for (const t of ['s2', 's3', 's4'] as const) {
     if (tables[t] === 'doubtful') warnings.push(`表 ${t} 读取存疑，依赖该表的检查不予执行`);
   }
 
   // § 二 under a heading the parser does not know: its table is sought before § 三
-  if (!s2 && sec['三']) {
+  if (!s2 && sec['三'] && !old) {
     const prev = sections.filter((x) => x.start < sec['三']!.start).pop();
     const region = lines.slice(prev ? prev.start + 1 : from, sec['三'].start);
     const probe: Figures = { values: {}, units: {}, missing: [], evidence: {}, warnings: [] };
@@ -101,20 +128,14 @@ export function parseLines(input: LinesInput): ParsedReport {
       s2 = found;
     }
   }
-  const unrecognised = unrecognisedSections(lines, sections, from, to, title?.endLine ?? -1, tables);
+  const unrecognised = old ? [] : unrecognisedSections(lines, sections, from, to, title?.endLine ?? -1, tables);
   if (unrecognised.length) warnings.push(`未能识别标题的章节：${unrecognised.map((n) => `第${n}部分`).join('、')}（内容似乎存在）`);
 
-  const narrative: Record<string, string> = {};
-  const preamble = lines.slice(Math.max((title?.endLine ?? -1) + 1, from), firstHeading);
-  if (preamble.length) narrative['前言'] = narrativeOf(preamble, false);
-  for (const s of sections) {
-    const text = narrativeOf(body(s), ['二', '三', '四'].includes(s.numeral));
-    if (text || !['二', '三', '四'].includes(s.numeral)) narrative[s.numeral] = text;
-  }
-
+  // the old format states its figures in sections of its own: the whole text is read for them
+  const whole = old ? lines.slice(from, to) : null;
   const stated = [
-    ...statedFigures(flatten([...preamble, ...body(sec['一'])]), ['text.proactive_items', 'text.requests_received', 'text.requests_closed'], warnings),
-    ...statedFigures(flatten([...body(sec['一']), ...body(sec['四'])]), ['text.review_cases', 'text.suit_cases'], warnings),
+    ...statedFigures(flatten(whole ?? [...preamble, ...body(sec['一'])]), ['text.proactive_items', 'text.requests_received', 'text.requests_closed'], warnings),
+    ...statedFigures(flatten(whole ?? [...body(sec['一']), ...body(sec['四'])]), ['text.review_cases', 'text.suit_cases'], warnings),
   ];
   for (const f of stated) {
     fig.values[f.key] = f.value;
@@ -123,12 +144,6 @@ export function parseLines(input: LinesInput): ParsedReport {
 
   const { agency, printed } = title ? agencyFromTitle(title.title) : { agency: null, printed: null };
   if (agency && printed && agency !== printed.replace(/\s+/g, '')) warnings.push(`机构名称“${printed}”按“${agency}”读取`);
-  let year = yearOf(title?.title);
-  if (year === null) {
-    const all = Object.values(narrative).join('\n');
-    year = periodYear(all) ?? openingYear(narrative['一'] ?? '');
-    if (year !== null) warnings.push(`标题中没有年份，报告年度 ${year} 取自正文`);
-  }
   const published = yearOf(input.meta.publishedAt?.replace(/^(\d{4})-/, '$1年'));
   if (year !== null && published !== null && year >= published) {
     warnings.push(`报告年度 ${year} 不早于发布日期 ${input.meta.publishedAt}，请核对`);
@@ -137,7 +152,8 @@ export function parseLines(input: LinesInput): ParsedReport {
   const found = sections.map((s) => s.numeral as string);
   const anyTable = tables.s2 !== 'absent' || tables.s3 !== 'absent';
   let status: ParsedReport['status'] = 'partial';
-  if (sections.length < 2 && !anyTable) {
+  if (old && (title || sections.length >= 2)) status = 'report';
+  else if (sections.length < 2 && !anyTable) {
     status = 'not_report';
     warnings.push('未找到年度报告的章节和统计表，不是政府信息公开工作年度报告');
   } else if (found.length === SECTION_NUMERALS.length && tables.s2 !== 'absent' && tables.s3 !== 'absent' && tables.s4 !== 'absent') {
@@ -154,7 +170,7 @@ export function parseLines(input: LinesInput): ParsedReport {
     title: title?.title ?? null,
     agency,
     year,
-    format: status === 'not_report' ? 'unknown' : pickFormat(s2?.format ?? null, s3.format, warnings),
+    format: status === 'not_report' ? 'unknown' : old ? 'old' : pickFormat(s2?.format ?? null, s3.format, warnings),
     sections: found,
     narrative,
     values: fig.values,
@@ -162,6 +178,7 @@ export function parseLines(input: LinesInput): ParsedReport {
     evidence: fig.evidence,
     ...(Object.keys(fig.units).length ? { units: fig.units } : {}),
     tables,
+    ...(Object.keys(doubts).length ? { doubts } : {}),
     unrecognisedSections: unrecognised,
     layout: { s2: s2?.format ?? null, s3: s3.format, s3Columns: s3.columns ?? null },
     findings: [],
@@ -214,7 +231,10 @@ function unrecognisedSections(
     else if (n === '四') there = prevBody.some((l) => S4_HEADER.test(lineText(l)));
     else if (n === '六') there = /处理费|收费|其他需要报告/.test(prevBody.map(lineText).join(''));
     else there = proseLength(prevBody) >= PROSE_ENOUGH && (n === '一' || ['二', '三', '四'].includes(prev?.numeral ?? ''));
-    if (there) out.push(n);
+    // a heading-shaped line where the section belongs that could not be placed: the reader's doubt
+    const k = SECTION_NUMERALS.indexOf(n);
+    const next = sections.filter((s) => SECTION_NUMERALS.indexOf(s.numeral) > k).sort((a, b) => a.start - b.start)[0];
+    if (there || mayHoldHeading(lines, n, prev ? prev.start + 1 : Math.max(titleEnd + 1, from), next?.start ?? to)) out.push(n);
   }
   return out;
 }

@@ -1,8 +1,12 @@
 // Finding the six section headings. A heading is a short line (or a table row with one
 // filled cell, when a report puts everything in one big table) whose text ends with the
 // section's distinctive words; numbering (一、 / 1. / Markdown #) is optional, but a
-// parenthesised (一) marks a sub-heading of § 一 and is never a section.
-import { SECTION_HEADINGS, SECTION_HEADINGS_INLINE, SECTION_NUMERALS, type SectionNumeral } from './layout.js';
+// parenthesised (一) marks a sub-heading of § 一 and is never a section. A heading printed
+// with a misprint or in a department's own words is placed by alignment: between the
+// sections found on either side, a heading-shaped line with the section's numbering and
+// most of its words, or without numbering but within a slip or two of the official words.
+import { distance, overlap, tolerance } from './align.js';
+import { SECTION_HEADINGS, SECTION_HEADINGS_INLINE, SECTION_NUMERALS, SECTION_TITLES, type SectionNumeral } from './layout.js';
 import { matchForm } from './normalize.js';
 import type { Line } from './types.js';
 
@@ -73,6 +77,64 @@ export function headingOf(line: Line): SectionNumeral | null {
   return null;
 }
 
+interface HeadingShape {
+  /** the section the printed numbering names (一、 第四部分 5.), if any */
+  numeral: SectionNumeral | null;
+  /** match-form words after the numbering */
+  words: string;
+}
+
+/** A line shaped like a section heading: short, no sentence, not a parenthesised sub-heading. */
+function headingShape(line: Line): HeadingShape | null {
+  const raw = lineText(line);
+  if (!raw || raw.length > MAX_HEADING * 2 || /[。；;]/.test(raw)) return null;
+  const t = matchForm(raw).replace(/[:：。.]+$/, '');
+  if (t.startsWith('(')) return null;
+  const m = /^第?([一二三四五六])(?:部分)?[、.,:：．]|^([1-6])[、.．]/.exec(t);
+  const words = m ? t.slice(m[0].length) : t;
+  if (words.length < 2 || words.length > MAX_HEADING) return null;
+  return { numeral: m ? (m[1] as SectionNumeral | undefined) ?? SECTION_NUMERALS[Number(m[2]) - 1]! : null, words };
+}
+
+/** How far the words are from a section's official heading (edit distance; Infinity beyond what a slip explains). */
+function slips(words: string, n: SectionNumeral): number {
+  const official = SECTION_TITLES[n];
+  const max = tolerance(official.length);
+  const d = distance(words, official, max);
+  return d > max ? Infinity : d;
+}
+
+/**
+ * Whether the line is section n's heading, misprinted or reworded: numbered as n with
+ * its words within a few slips or sharing most of the official heading's characters,
+ * or unnumbered within a few slips; and in either case nearer to n than to any other section.
+ */
+export function alignedHeading(line: Line, n: SectionNumeral): boolean {
+  const s = headingShape(line);
+  if (!s || (s.numeral !== null && s.numeral !== n)) return false;
+  const d = slips(s.words, n);
+  const share = overlap(s.words, SECTION_TITLES[n]);
+  if (s.numeral === null ? d === Infinity : d === Infinity && share < 0.5) return false;
+  return SECTION_NUMERALS.every((o) => {
+    if (o === n) return true;
+    const od = slips(s.words, o);
+    return od > d || (od === d && overlap(s.words, SECTION_TITLES[o]) < share);
+  });
+}
+
+/**
+ * Whether lines [from, to) hold something that may be section n's heading though it
+ * could not be placed: a heading-shaped line numbered as n, or sharing many of its words.
+ * Where one does, a missing section is the reader's doubt, not the report's omission.
+ */
+export function mayHoldHeading(lines: Line[], n: SectionNumeral, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const s = headingShape(lines[i]!);
+    if (s && (s.numeral === n || overlap(s.words, SECTION_TITLES[n]) >= 0.4)) return true;
+  }
+  return false;
+}
+
 /**
  * The first heading of each section, in document order, each running to the next.
  * Headings on consecutive lines (three or more, nothing between them) are a table of
@@ -98,6 +160,22 @@ export function findSections(lines: Line[], from = 0, to = lines.length): Sectio
     seen.add(h.n);
     found.push({ numeral: h.n, start: h.i, end: to, heading: lineText(lines[h.i]!) });
   });
+  const tocLines = new Set([...toc].map((k) => hits[k]!.i));
+  for (const n of SECTION_NUMERALS) {
+    if (seen.has(n)) continue;
+    const k = SECTION_NUMERALS.indexOf(n);
+    const prev = found.filter((f) => SECTION_NUMERALS.indexOf(f.numeral) < k).sort((a, b) => b.start - a.start)[0];
+    const next = found.filter((f) => SECTION_NUMERALS.indexOf(f.numeral) > k).sort((a, b) => a.start - b.start)[0];
+    const lo = prev ? prev.start + 1 : from;
+    const hi = next ? next.start : to;
+    for (let i = lo; i < hi; i++) {
+      if (tocLines.has(i) || !alignedHeading(lines[i]!, n)) continue;
+      seen.add(n);
+      found.push({ numeral: n, start: i, end: to, heading: lineText(lines[i]!) });
+      break;
+    }
+  }
+  found.sort((a, b) => a.start - b.start);
   for (let k = 0; k + 1 < found.length; k++) found[k]!.end = found[k + 1]!.start;
   return found;
 }

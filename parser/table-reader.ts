@@ -6,7 +6,8 @@
 // all reduce to the same stream. When a row's values cannot be placed with certainty
 // the table is marked doubtful; figures are never inferred from the table's arithmetic.
 import type { RowSpec } from './layout.js';
-import { matchForm } from './normalize.js';
+import { bestOccurrence, distance, numberingOf, tolerance } from './align.js';
+import { matchForm, toHalfWidth } from './normalize.js';
 import type { Cell, Line } from './types.js';
 import { isEnumerator, isProseNumber, readCell, type CellValue } from './values.js';
 
@@ -25,6 +26,8 @@ export interface Token {
   prose: boolean;
   flat0: number;
   flat1: number;
+  /** a value printed in a merged cell spanning this many rows, standing in each of them */
+  merged?: number;
 }
 
 const LEADING_NUMBER = /^(?:\(?[一二三四五六七八九十]+\)[、.]?|[一二三四五六七八九十]+[、.]|\(?\d+[).、．]|\d+(?=[\u4e00-\u9fff]))/;
@@ -54,6 +57,8 @@ const MAX_CELL_TEXT = 100_000;
  */
 export function tokenize(lines: Line[]): { tokens: Token[]; flat: string; truncated: boolean } {
   const tokens: Token[] = [];
+  /** copies of merged value cells owed to the rows below them, by table:row */
+  const spans = new Map<string, Array<{ col: number; token: Token }>>();
   let truncated = false;
   lines.forEach((line, li) => {
     if (truncated || tokens.length > MAX_TOKENS || line.cells.some((c) => c.text.length > MAX_CELL_TEXT)) return void (truncated = true);
@@ -63,11 +68,27 @@ export function tokenize(lines: Line[]): { tokens: Token[]; flat: string; trunca
       reads.forEach((r, j) => {
         if (r === null) lastText = j;
       });
+      const row: Array<{ col: number; token: Token }> = [];
       line.cells.forEach((cell, j) => {
         const r = reads[j];
-        if (r === null || r === undefined) tokens.push(textToken(cell.text, cell, li, true));
-        else if (r.semantics !== 'blank' || j > lastText) tokens.push(valueToken(cell.text, r, cell, li, true));
+        const col = cell.pos.col ?? j + 1;
+        if (r === null || r === undefined) return void row.push({ col, token: textToken(cell.text, cell, li, true) });
+        if (r.semantics === 'blank' && j <= lastText) return;
+        const token = valueToken(cell.text, r, cell, li, true);
+        row.push({ col, token });
+        // a figure printed once for several rows (rowspan) stands in each row it spans
+        if ((cell.rows ?? 1) > 1 && line.pos.table !== undefined && line.pos.row !== undefined) {
+          token.merged = cell.rows;
+          for (let k = 1; k < cell.rows!; k++) {
+            const at = `${line.pos.table}:${line.pos.row + k}`;
+            spans.set(at, [...(spans.get(at) ?? []), { col, token }]);
+          }
+        }
       });
+      const copies = line.pos.table !== undefined && line.pos.row !== undefined ? spans.get(`${line.pos.table}:${line.pos.row}`) : undefined;
+      if (copies) for (const c of copies) row.push({ col: c.col, token: { ...c.token, line: li } });
+      if (copies) row.sort((a, b) => a.col - b.col);
+      for (const r of row) tokens.push(r.token);
       return;
     }
     for (const cell of line.cells) {
@@ -124,19 +145,17 @@ function tokenAt(tokens: Token[], offset: number): number {
 }
 
 const GLOBAL = new WeakMap<RegExp, RegExp>();
+/** Occurrences of one label kept for the alignment; a real table prints each a few times at most. */
+const MAX_HITS = 64;
 
-export function findLabel(
-  tokens: Token[],
-  flat: string,
-  spec: RowSpec,
-  from: number,
-  to = flat.length,
-): { at: number; flat0: number; flat1: number } | null {
+/** Where a row's distinctive phrase occurs in [from, to) of the flat label text, first to last. */
+export function findLabels(tokens: Token[], flat: string, spec: RowSpec, from = 0, to = flat.length): Array<{ at: number; flat0: number; flat1: number }> {
   let re = GLOBAL.get(spec.match);
   if (!re) GLOBAL.set(spec.match, (re = new RegExp(spec.match.source, 'g')));
   re.lastIndex = from;
+  const out: Array<{ at: number; flat0: number; flat1: number }> = [];
   let m: RegExpExecArray | null;
-  while ((m = re.exec(flat)) && m.index < to) {
+  while (out.length < MAX_HITS && (m = re.exec(flat)) && m.index < to) {
     const at = tokenAt(tokens, m.index);
     if (at < 0 || tokens[at]!.prose) continue;
     const end = m.index + m[0].length;
@@ -144,44 +163,132 @@ export function findLabel(
       const last = tokenAt(tokens, end - 1);
       if (tokens[at]!.flat0 !== m.index || last < 0 || tokens[last]!.flat1 !== end) continue;
     }
-    return { at, flat0: m.index, flat1: end };
+    out.push({ at, flat0: m.index, flat1: end });
   }
-  return null;
+  return out;
+}
+
+type Hit = { at: number; flat0: number; flat1: number };
+
+/**
+ * One occurrence per row, in the format's order, keeping as many rows as can be kept: a
+ * phrase that also occurs out of place (a note under the table, a neighbour's wording)
+ * costs that one row at most, never the rows after it. Among equally long chains, the
+ * earliest occurrences.
+ */
+function chain(hits: Hit[][]): Array<Hit | null> {
+  const f = hits.map((h) => h.map(() => 1));
+  for (let i = hits.length - 1; i >= 0; i--) {
+    hits[i]!.forEach((h, k) => {
+      let best = 0;
+      for (let i2 = i + 1; i2 < hits.length; i2++) {
+        hits[i2]!.forEach((h2, k2) => {
+          if (h2.flat0 >= h.flat1 && f[i2]![k2]! > best) best = f[i2]![k2]!;
+        });
+      }
+      f[i]![k] = 1 + best;
+    });
+  }
+  let need = Math.max(0, ...f.flat());
+  let cursor = 0;
+  return hits.map((h, i) => {
+    const k = h.findIndex((x, k) => x.flat0 >= cursor && f[i]![k] === need);
+    if (k < 0 || need === 0) return null;
+    need--;
+    cursor = h[k]!.flat1;
+    return h[k]!;
+  });
+}
+
+const CORE = new WeakMap<RowSpec, string>();
+/** A label's words as matched: match form without its numbering and printed remarks in brackets. */
+export function labelCore(spec: RowSpec): string {
+  let c = CORE.get(spec);
+  if (c === undefined) CORE.set(spec, (c = matchForm(spec.label).replace(LEADING_NUMBER, '').replace(/\([^)]*\)/g, '')));
+  return c;
 }
 
 /**
- * Anchors for the rows, each searched after the previous row's label (the format fixes
- * their order); `restart` rows begin a new search from the region start (independent
- * sub-tables such as those of § 二, which converters sometimes reorder). Group rows are
- * searched only between their neighbours. Labels not found are listed, never placed.
+ * A row whose phrase was not found, placed in the gap [lo, hi) its neighbours leave:
+ * by the words of its label, allowing about one wrong, missing or extra character in
+ * three (and no other row's label as near), else by its numbering when exactly one label
+ * in the gap is printed with it.
+ */
+function alignLabel(tokens: Token[], flat: string, spec: RowSpec, specs: RowSpec[], lo: number, hi: number): (Hit & { how: 'words' | 'numbering' }) | null {
+  if (hi <= lo) return null;
+  const core = labelCore(spec);
+  const max = tolerance(core.length);
+  if (max > 0) {
+    const occ = bestOccurrence(core, flat.slice(lo, hi));
+    if (occ && occ.d <= max) {
+      const text = flat.slice(lo + occ.start, lo + occ.end);
+      const nearer = specs.some((o) => o !== spec && !o.group && distance(text, labelCore(o), occ.d - 1) < occ.d);
+      const at = tokenAt(tokens, lo + occ.start);
+      if (!nearer && at >= 0 && !tokens[at]!.prose) return { at, flat0: lo + occ.start, flat1: lo + occ.end, how: 'words' };
+    }
+  }
+  const expected = numberingOf(spec.label);
+  if (!expected) return null;
+  const numbered: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'text' || t.prose || t.flat0 < lo || t.flat1 > hi) continue;
+    if (numberingOf(t.printed) === expected) numbered.push(i);
+  }
+  if (numbered.length !== 1) return null;
+  const t = tokens[numbered[0]!]!;
+  return { at: numbered[0]!, flat0: t.flat0, flat1: t.flat1, how: 'numbering' };
+}
+
+/**
+ * Anchors for the rows, aligned with the order the format fixes; `restart` rows begin a
+ * new sequence (independent sub-tables such as those of § 二, which converters sometimes
+ * reorder). A row whose phrase is not found is placed by alignment between its
+ * neighbours (its printed label kept in `aligned`); group rows are searched only between
+ * their neighbours. Labels not placed are listed, never guessed.
  */
 export function findAnchors(
   tokens: Token[],
   flat: string,
   specs: RowSpec[],
   restart: (spec: RowSpec) => boolean = () => false,
-): { anchors: Anchor[]; missing: RowSpec[] } {
+): { anchors: Anchor[]; missing: RowSpec[]; aligned: Array<{ spec: RowSpec; printed: string }> } {
   const anchors: Anchor[] = [];
   const missing: RowSpec[] = [];
-  let cursor = 0;
-  for (const spec of specs) {
-    if (spec.group) continue;
-    if (restart(spec)) cursor = 0;
-    const hit = findLabel(tokens, flat, spec, cursor);
-    if (hit) {
-      anchors.push({ spec, ...hit });
-      cursor = hit.flat1;
-    } else missing.push(spec);
+  const aligned: Array<{ spec: RowSpec; printed: string }> = [];
+  const rows = specs.filter((s) => !s.group);
+  const segments: RowSpec[][] = [];
+  for (const spec of rows) {
+    if (!segments.length || restart(spec)) segments.push([]);
+    segments[segments.length - 1]!.push(spec);
+  }
+  for (const seg of segments) {
+    const placed: Array<Hit | null> = chain(seg.map((spec) => findLabels(tokens, flat, spec)));
+    seg.forEach((spec, i) => {
+      if (placed[i]) return;
+      const before = placed.slice(0, i).filter((h): h is Hit => h !== null).pop();
+      const after = placed.slice(i + 1).find((h): h is Hit => h !== null);
+      const hit = alignLabel(tokens, flat, spec, rows, before?.flat1 ?? 0, after?.flat0 ?? flat.length);
+      if (hit && !anchors.some((a) => a.at === hit.at) && !placed.some((p) => p && p.at === hit.at)) {
+        placed[i] = hit;
+        aligned.push({ spec, printed: tokens[hit.at]!.printed });
+      }
+    });
+    seg.forEach((spec, i) => {
+      const hit = placed[i];
+      if (hit) anchors.push({ spec, at: hit.at, flat0: hit.flat0, flat1: hit.flat1 });
+      else missing.push(spec);
+    });
   }
   const found = anchors.slice();
   specs.forEach((spec, i) => {
     if (!spec.group) return;
     const before = found.filter((a) => specs.indexOf(a.spec) < i).pop();
     const after = found.find((a) => specs.indexOf(a.spec) > i);
-    const hit = findLabel(tokens, flat, spec, before?.flat1 ?? 0, after?.flat0 ?? flat.length);
+    const hit = findLabels(tokens, flat, spec, before?.flat1 ?? 0, after?.flat0 ?? flat.length)[0];
     if (hit) anchors.push({ spec, ...hit });
   });
-  return { anchors: anchors.sort((a, b) => a.at - b.at), missing };
+  return { anchors: anchors.sort((a, b) => a.at - b.at), missing, aligned };
 }
 
 export interface RowRead {
@@ -197,6 +304,30 @@ export interface TableRead {
   doubtful: boolean;
   /** where each row label was found */
   anchors: Anchor[];
+  /** what made the table doubtful, where it is one a reviewer should be told (表格数字粘连) */
+  reasons: string[];
+}
+
+export const GLUED_REASON = '表格数字粘连';
+
+/** A run of cells as printed, empty cells left out. */
+export const printedRun = (run: Token[]) => run.filter((t) => t.value!.semantics !== 'blank').map((t) => t.printed).join(' ');
+
+/**
+ * A row's cells run together into runs of digits ("0000000", "640020470" for
+ * 64|0|0|2|0|4|70), as crawler text dumps and copy-paste leave them: at most half the
+ * cells, all plain digits, with at least as many digits as cells. With exactly one digit
+ * per cell there is only one reading, and it is returned; with more the run could be cut
+ * several ways ('ambiguous'). The table's sums are never used to choose.
+ */
+export function unglue(run: Token[], need: number): Token[] | 'ambiguous' | null {
+  // the empty cells a grid row carries beside a glued run are no figures of it
+  const vals = run.filter((t) => t.value!.semantics !== 'blank');
+  if (!vals.length || vals.length * 2 > need || !vals.every((t) => /^\d+$/.test(toHalfWidth(t.printed).trim()))) return null;
+  const digits = vals.reduce((n, t) => n + toHalfWidth(t.printed).trim().length, 0);
+  if (digits < need) return null;
+  if (digits > need) return 'ambiguous';
+  return vals.flatMap((t) => [...toHalfWidth(t.printed).trim()].map((d) => ({ ...t, printed: d, value: readCell(d)! })));
 }
 
 /** Below this a cell's extraction confidence (OCR) makes its table doubtful. */
@@ -240,8 +371,10 @@ export function readRows(
   restart?: (spec: RowSpec) => boolean,
 ): TableRead {
   const warnings: string[] = [];
+  const reasons = new Set<string>();
   let doubtful = false;
-  const { anchors, missing } = findAnchors(tokens, flat, specs, restart);
+  const { anchors, missing, aligned } = findAnchors(tokens, flat, specs, restart);
+  for (const { spec, printed } of aligned) warnings.push(`${name}：行标签“${printed}”按位置与字形读作“${spec.label}”`);
   for (const spec of missing) {
     warnings.push(`${name}：未找到行标签“${spec.label}”，该行不予读取`);
     doubtful = true;
@@ -342,8 +475,28 @@ export function readRows(
     }
     // a group heading row printed without figures is no subtotal row
     if (an.spec.group && (vals.length === 0 || allBlank(vals))) return;
+    if (vals.length < n && !an.spec.group) {
+      const glued = unglue(vals, n);
+      if (glued === 'ambiguous') {
+        warnings.push(`${name}：表格数字粘连，“${an.spec.label}”一行印为“${printedRun(vals)}”，${n} 列无法唯一拆分`);
+        reasons.add(GLUED_REASON);
+        doubtful = true;
+        return;
+      }
+      if (glued) {
+        warnings.push(`${name}：表格数字粘连，“${an.spec.label}”一行“${printedRun(vals)}”恰为 ${n} 位数字，按每位一格读取`);
+        vals = glued;
+      }
+    }
     if (vals.length !== n) {
       warnings.push(`${name}：“${an.spec.label}”一行读到 ${vals.length} 个数值，应为 ${n} 个`);
+      doubtful = true;
+      return;
+    }
+    // a merged cell's 0 is each row's 0; any other figure is the rows' together, not each one's
+    const shared = vals.filter((t) => t.merged && t.value!.value !== 0 && t.value!.semantics === 'number');
+    if (shared.length) {
+      warnings.push(`${name}：“${an.spec.label}”一行有 ${shared.length} 个数值印在跨行的合并单元格中，无法分到各行`);
       doubtful = true;
       return;
     }
@@ -356,5 +509,5 @@ export function readRows(
   });
   const preNumbers = preValues.filter((t) => t.value!.semantics === 'number').length;
   if (preNumbers) warnings.push(`${name}：第一行标签之前有 ${preNumbers} 个数字未归入任何行，已忽略`);
-  return { rows, warnings, doubtful, anchors };
+  return { rows, warnings, doubtful, anchors, reasons: [...reasons] };
 }

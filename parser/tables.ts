@@ -10,7 +10,7 @@ import {
   type RowSpec,
 } from './layout.js';
 import { lineText } from './sections.js';
-import { LOW_CONFIDENCE, MAX_TOKENS, readRows, tokenize, type RowRead, type Token } from './table-reader.js';
+import { GLUED_REASON, LOW_CONFIDENCE, MAX_TOKENS, printedRun, readRows, tokenize, unglue, type RowRead, type Token } from './table-reader.js';
 import type { Evidence, Line, TableStatus } from './types.js';
 
 export interface Figures {
@@ -26,6 +26,8 @@ export interface TableResult {
   format: Format | null;
   /** § 三: column keys in printed order */
   columns?: string[];
+  /** what made the table doubtful, where a reviewer should be told (表格数字粘连) */
+  reasons?: string[];
 }
 
 const MAX_EVIDENCE_TEXT = 240;
@@ -121,7 +123,7 @@ export function readS3(lines: Line[], fig: Figures): TableResult {
   fig.warnings.push(...read.warnings);
   // where the columns are unknown no figure is placed under a key
   if (!doubtful) for (const row of read.rows.values()) recordRow(fig, lines, tokens, row, cols);
-  return { status: read.doubtful || doubtful ? 'doubtful' : 'ok', format: known ? format : null, columns: cols.map((c) => c.key) };
+  return { status: read.doubtful || doubtful ? 'doubtful' : 'ok', format: known ? format : null, columns: cols.map((c) => c.key), reasons: read.reasons };
 }
 
 export function readS2(lines: Line[], fig: Figures): TableResult {
@@ -146,7 +148,7 @@ export function readS2(lines: Line[], fig: Figures): TableResult {
   if (format === '2021' && /收费金额[^万]{0,8}?元/.test(flat) && !/收费金额[^元]{0,8}?万元/.test(flat)) {
     fig.units['s2.fees.amount'] = '元';
   }
-  return { status: read.doubtful ? 'doubtful' : 'ok', format: is2019 || is2021 ? format : null };
+  return { status: read.doubtful ? 'doubtful' : 'ok', format: is2019 || is2021 ? format : null, reasons: read.reasons };
 }
 
 /** § 四 is 15 figures in fixed order, usually one row under a three-row header. */
@@ -174,6 +176,17 @@ export function readS4(lines: Line[], fig: Figures): TableResult {
     });
   }
   if (values.length === 0) return { status: 'absent', format: null };
+  if (values.length < S4_KEYS.length) {
+    const glued = unglue(values, S4_KEYS.length);
+    if (glued === 'ambiguous') {
+      fig.warnings.push(`§ 四：表格数字粘连，印为“${printedRun(values)}”，${S4_KEYS.length} 列无法唯一拆分`);
+      return { status: 'doubtful', format: null, reasons: [GLUED_REASON] };
+    }
+    if (glued) {
+      fig.warnings.push(`§ 四：表格数字粘连，“${printedRun(values)}”恰为 ${S4_KEYS.length} 位数字，按每位一格读取`);
+      values = glued;
+    }
+  }
   if (values.length !== S4_KEYS.length) {
     fig.warnings.push(`§ 四：读到 ${values.length} 个数值，应为 ${S4_KEYS.length} 个`);
     return { status: 'doubtful', format: null };

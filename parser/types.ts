@@ -20,6 +20,8 @@ export interface SourcePos {
 export interface Cell {
   text: string;
   pos: SourcePos;
+  /** grid rows a merged cell spans (rowspan), when more than one; the rows below carry no copy of it */
+  rows?: number;
   /** 0..1; extraction by OCR gives less than 1 */
   confidence?: number;
 }
@@ -91,7 +93,8 @@ export interface ParsedReport {
   title: string | null;
   agency: string | null;
   year: number | null;
-  format: '2021' | '2019' | 'unknown';
+  /** `old`: a report for a year before 2019, in the format of its time (none of the current tables) */
+  format: '2021' | '2019' | 'old' | 'unknown';
   sections: string[];
   /** narrative text of each section found, whitespace-collapsed, for text checks and copy detection */
   narrative: Record<string, string>;
@@ -101,6 +104,8 @@ export interface ParsedReport {
   /** the unit printed for a value where it differs from the one the format fixes */
   units?: Record<string, string>;
   tables: Record<TableId, TableStatus>;
+  /** why a doubtful table is doubtful, where a reviewer should be told (e.g. 表格数字粘连) */
+  doubts?: Partial<Record<TableId, string>>;
   /** sections whose heading was not recognised although their content appears to be there */
   unrecognisedSections: string[];
   /** the layout each table was printed in, and § 三's columns in printed order */

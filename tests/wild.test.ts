@@ -9,8 +9,17 @@ const text = (t: string) => analyse({ bytes: Buffer.from(t) });
 const html = (h: string) => analyse({ bytes: Buffer.from(h), mediaType: 'text/html' });
 
 describe('a row label the parser cannot recognise', () => {
-  it('leaves that row unread and never moves a neighbour’s figures into it', () => {
+  it('is read where its numbering and most of its characters place it between its neighbours', () => {
     const t = renderPdfText(baseModel()).replace('2.没有现成信息需要另行制作', '2.没有现戊信恴需要另行制乍').replace('1.信访举报投诉类申请', '1.信仿举报投拆类申请');
+    const r = text(t);
+    expect(r.tables.s3).toBe('ok');
+    expect(r.values['s3.unable.needs_making.total']).toBe(5);
+    expect(r.values['s3.refused.petition.total']).toBe(2);
+    expect(r.evidence['s3.unable.needs_making.total']!.text).toContain('2.没有现戊信恴需要另行制乍');
+  });
+
+  it('that nothing places leaves that row unread and never moves a neighbour’s figures into it', () => {
+    const t = renderPdfText(baseModel()).replace('2.没有现成信息需要另行制作', '（略）').replace('1.信访举报投诉类申请', '（略）');
     const r = text(t);
     expect(r.tables.s3).toBe('doubtful');
     expect(r.warnings).toContain('§ 三：未找到行标签“2.没有现成信息需要另行制作”，该行不予读取');

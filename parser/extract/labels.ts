@@ -2,6 +2,7 @@
 // corrected to the nearest label the format prints, when that label is near enough and no
 // other is as near. Only labels and headings are corrected; a value is never changed.
 import { S2_TABLES, S3_COLUMNS, S3_ROWS, S4_COLUMNS } from '../layout.js';
+import { distance } from '../align.js';
 import { matchForm } from '../normalize.js';
 
 const HEADINGS = [
@@ -23,22 +24,6 @@ const VOCABULARY: string[] = [
 /** Numbering is compared apart from the words: OCR drops the full stop of "8." often. */
 const NUMBERING = /^(?:\(?[一二三四五六七八九十]+\)[、.]?|[一二三四五六七八九十]+[、.]|\d+[.、．]?)/;
 const FORMS = VOCABULARY.map((label) => ({ label, form: matchForm(label).replace(NUMBERING, '') }));
-
-function distance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      best = Math.min(best, cur[j]!);
-    }
-    if (best > max) return max + 1;
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
 
 /** Units stay as printed: a report printing 元 where the format says 万元 is a finding, not a slip. */
 const unitsOf = (s: string) => (s.match(/[万千]?元/g) ?? []).join(',');
