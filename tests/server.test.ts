@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.js';
 import { createAccount } from '../server/auth/accounts.js';
 import type { Store } from '../server/db/client.js';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../server/db/client.js';
+import { SEEDS, seedBytes } from './support/seeds.js';
 import { backends, emptyStore, importer, reportText } from './support/store.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'nianjian-server-'));
@@ -47,6 +50,8 @@ describe.each(backends(tmp))('API on $name', (backend) => {
     // 偃师区 (洛阳 4103), outside a 平顶山 reviewer's region
     ids.yanshi = await imp(reportText('偃师区住房和城乡建设局', 2024), 'yanshi.txt');
     ids.formula = await imp(reportText('郏县某局', 2024), 'formula.txt', { agency: '=HYPERLINK("http://example.com/evil")郏县局' });
+    // a name with an apostrophe, which ends the charset part of a careless filename*
+    ids.quote = await imp(reportText("信息中心'试点", 2024), 'quote.txt', { agency: "信息中心'试点" });
     for (const [username, role, regionCode] of [
       ['admin', 'admin', null],
       ['viewer', 'viewer', null],
@@ -56,7 +61,7 @@ describe.each(backends(tmp))('API on $name', (backend) => {
     }
     app = await buildApp(store);
     for (const u of ['admin', 'viewer', 'pds']) cookies[u] = await signIn(u);
-  });
+  }, 180_000);
   afterAll(async () => {
     await app?.close();
     await store.close();
@@ -153,14 +158,17 @@ describe.each(backends(tmp))('API on $name', (backend) => {
       const r = (await get('/api/coverage?from=2023&to=2024&region=410425')).json();
       const jia = r.rows.find((x: { agency: { name: string } }) => x.agency.name === '郏县人民政府');
       expect(jia.cells['2023'].status).toBe('found');
-      expect(jia.cells['2024']).toMatchObject({ status: 'errors', errors: 1 });
+      // 有错误 is beside the status, not instead of it: published 2025-03-10, within a 人民政府's 31 March
+      expect(jia.cells['2024']).toMatchObject({ status: 'found', errors: 1, lateDays: 0, deadline: '2025-03-31', publishedOn: '2025-03-10', dateSource: 'page' });
     });
 
     it('gives an agency’s history: years, figures, versions with sources, findings', async () => {
       const list = (await get('/api/agencies?region=410425&q=人民政府')).json();
       const h = (await get(`/api/agencies/${list[0].id}`)).json();
       expect(h.agency).toMatchObject({ name: '郏县人民政府', regionName: '郏县' });
-      expect(h.years.map((y: { year: number }) => y.year)).toEqual([2023, 2024]);
+      // every year due since its first report, 2025 not found: 未发布, without waiting for a job
+      expect(h.years.map((y: { year: number }) => y.year)).toEqual([2023, 2024, 2025]);
+      expect(h.years[2]).toMatchObject({ reportId: null, status: { status: 'missing' } });
       expect(h.years[1].facts).toMatchObject({ newTotal: 36, reviewTotal: 8 });
       expect(h.years[1].versions[0].sources).toEqual(['https://example.jiaxian.gov.cn/2024.html']);
       expect(h.years[1].findings.map((f: { rule: string }) => f.rule)).toContain('S4.GROUP_TOTAL');
@@ -283,28 +291,140 @@ describe.each(backends(tmp))('API on $name', (backend) => {
       expect(r.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       const files = unzipSync(r.rawPayload);
       const sheet = strFromU8(files['xl/worksheets/sheet1.xml']!);
-      expect(sheet).toContain('state="frozen"');
-      expect(sheet).toContain('<t xml:space="preserve">机构</t>');
+      // a title (region, years, the order and filters, 数据截至) above the frozen header
+      expect(sheet).toContain('<t xml:space="preserve">河南省 2024 年度 排行榜</t>');
+      expect(sheet).toMatch(/<t xml:space="preserve">数据截至：\d{4}-\d\d-\d\d \d\d:\d\d；/);
+      expect(sheet).toContain('<pane ySplit="4" topLeftCell="A5" activePane="bottomLeft" state="frozen"/>');
+      // the screen's columns: 名次 单位 地区 类别 发布情况 报告数, the chosen metric (G), then the ones shown with it
+      const header = ['名次', '单位', '地区', '类别', '发布情况', '报告数', '行政许可决定', '本年新收申请', '办结申请', '实质公开率', '错误', '逾期天数'];
+      expect([...sheet.matchAll(/<c r="[A-Z]+4" t="inlineStr" s="1"><is><t xml:space="preserve">([^<]*)<\/t>/g)].map((m) => m[1])).toEqual(header);
       expect(sheet).toContain('<t xml:space="preserve">郏县人民政府</t>');
-      // column L is 行政许可决定: a number with the integer format
-      expect(sheet).toContain('<c r="L2" s="2"><v>74833</v></c>');
-      expect(sheet).toContain('<t xml:space="preserve">样本不足</t>');
+      expect(sheet).toContain('<c r="G5" s="2"><v>74833</v></c>');
+      expect(sheet).not.toContain('不予处理率');
+      expect(r.headers['content-disposition']).toContain(`filename*=UTF-8''${encodeURIComponent('排行榜-河南省-2024年度.xlsx')}`);
       expect(strFromU8(files['xl/workbook.xml']!)).toContain('name="指标说明"');
+      const rates = strFromU8(unzipSync((await get('/api/export/league.xlsx?year=2024&region=41&sort=correction_rate')).rawPayload)['xl/worksheets/sheet1.xml']!);
+      expect(rates).toContain('<t xml:space="preserve">样本不足</t>');
     });
 
     it('writes CSV with a BOM, and never lets scraped text become a formula', async () => {
       // the agency an importer was told is '=HYPERLINK(…)…' has no region: the whole country's table
       const r = await get('/api/export/league.csv?year=2024');
-      expect(r.body.startsWith('\ufeff名次,机构,')).toBe(true);
+      expect(r.body.startsWith('\ufeff全国 2024 年度 排行榜\r\n')).toBe(true);
+      expect(r.body).toContain('\r\n名次,单位,地区,类别,发布情况,报告数,'); 
       expect(r.body).toContain(`"'=HYPERLINK(""http://example.com/evil"")郏县局"`);
     });
 
     it('exports coverage, findings and an agency’s history', async () => {
-      expect((await get('/api/export/coverage.csv?from=2023&to=2024&region=410425')).body).toContain('郏县人民政府,410425,已发布,');
-      expect((await get('/api/export/findings.csv?year=2024&region=4104')).body).toContain('XY.COPY');
+      const coverage = await get('/api/export/coverage.csv?from=2023&to=2024&region=410425');
+      expect(coverage.body).toContain('郏县 2023–2024 年度 年度报告覆盖情况');
+      expect(coverage.body).toContain('单位,地区,类别,2023,2024\r\n');
+      // its § 四 error was corrected away above
+      expect(coverage.body).toContain('郏县人民政府,郏县,人民政府,按时发布,按时发布\r\n');
+      expect(decodeURIComponent(coverage.headers['content-disposition']!.split("''")[1]!)).toBe('覆盖情况-郏县-2023-2024年度.csv');
+      const findings = (await get('/api/export/findings.csv?year=2024&region=4104')).body;
+      expect(findings).toContain('第一、五部分与上年雷同');
+      expect(findings).toContain('第四部分“行政复议”');
+      expect(findings).toContain('行政复议 · 总计');
+      expect(findings).not.toMatch(/XY\.|S4\.|s4\./);
       const list = (await get('/api/agencies?region=410425&q=人民政府')).json();
       const x = unzipSync((await get(`/api/export/agencies/${list[0].id}.xlsx`)).rawPayload);
-      expect(strFromU8(x['xl/worksheets/sheet1.xml']!)).toContain('<c r="B3" s="2"><v>36</v></c>');
+      // title lines, then the header at row 4: 年度, 发布情况, 本年新收申请 …
+      expect(strFromU8(x['xl/worksheets/sheet1.xml']!)).toContain('<c r="C5" s="2"><v>36</v></c>');
+    });
+  });
+
+  describe('accounts: disabling, passwords, the first run', () => {
+    async function fresh(username: string, role: 'viewer' | 'reviewer' | 'admin' = 'viewer') {
+      expect((await post('/api/accounts', { username, password: PASSWORD, role })).statusCode).toBe(200);
+      const list = (await get('/api/accounts')).json() as Array<{ id: number; username: string; disabled: boolean }>;
+      return { id: list.find((a) => a.username === username)!.id, cookie: await signIn(username) };
+    }
+    const me = (cookie: string) => app.inject({ method: 'GET', url: '/api/session', headers: { cookie } });
+
+    it('ends an account’s sessions when it is disabled, and lets it sign in again once enabled', async () => {
+      const a = await fresh('tingyong');
+      expect((await me(a.cookie)).statusCode).toBe(200);
+      expect((await post(`/api/accounts/${a.id}/disable`, {}, 'viewer')).statusCode).toBe(403);
+      expect((await post(`/api/accounts/${a.id}/disable`, {})).json()).toEqual({ ok: true });
+      expect((await me(a.cookie)).statusCode).toBe(401);
+      expect((await get('/api/accounts')).json().find((x: { id: number }) => x.id === a.id)).toMatchObject({ disabled: true });
+      expect((await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'tingyong', password: PASSWORD } })).statusCode).toBe(401);
+      expect((await post(`/api/accounts/${a.id}/enable`, {})).json()).toEqual({ ok: true });
+      expect((await me(a.cookie)).statusCode).toBe(401);
+      expect((await me(await signIn('tingyong'))).statusCode).toBe(200);
+      const audit = (await get('/api/audit?target=account:')).json().map((e: { action: string }) => e.action);
+      expect(audit).toEqual(expect.arrayContaining(['account.disable', 'account.enable']));
+      const adminId = (await get('/api/accounts')).json().find((x: { username: string }) => x.username === 'admin').id;
+      expect((await post(`/api/accounts/${adminId}/disable`, {})).json().message).toBe('不能停用自己的账号');
+    });
+
+    it('ends every session on an admin’s reset, and the other sessions on one’s own change', async () => {
+      const a = await fresh('chongzhi');
+      const other = await signIn('chongzhi');
+      expect((await post(`/api/accounts/${a.id}/password`, { password: '另一个足够长的新密码啊' })).json()).toEqual({ ok: true });
+      expect((await me(a.cookie)).statusCode).toBe(401);
+      expect((await me(other)).statusCode).toBe(401);
+      const login = async () => {
+        const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'chongzhi', password: '另一个足够长的新密码啊' } });
+        return `nj_session=${r.cookies.find((c) => c.name === 'nj_session')!.value}`;
+      };
+      const [mine, elsewhere] = [await login(), await login()];
+      const change = (payload: object) => app.inject({ method: 'POST', url: '/api/session/password', payload, headers: { cookie: mine } });
+      expect((await change({ current: 'wrong password', password: '第三个足够长的新密码啊' })).json().message).toBe('当前密码不正确');
+      expect((await change({ current: '另一个足够长的新密码啊', password: '第三个足够长的新密码啊' })).json()).toEqual({ ok: true });
+      expect((await me(mine)).statusCode).toBe(200);
+      expect((await me(elsewhere)).statusCode).toBe(401);
+    });
+
+    it('refuses the username, one repeated character and common passwords, on create, reset and change', async () => {
+      const a = await fresh('zhangsan123');
+      for (const [password, message] of [
+        ['zhangsan123', '密码不能是用户名'],
+        ['          ', '密码不能由同一个字符重复组成'],
+        ['aaaaaaaaaaaa', '密码不能由同一个字符重复组成'],
+        ['1234567890', '这是常见密码，容易被猜中，请换一个'],
+        ['Password123', '这是常见密码，容易被猜中，请换一个'],
+      ]) {
+        expect((await post('/api/accounts', { username: 'zhangsan123', password, role: 'viewer' })).json().message).toBe(message);
+        expect((await post(`/api/accounts/${a.id}/password`, { password })).json().message).toBe(message);
+        const change = await app.inject({ method: 'POST', url: '/api/session/password', payload: { current: PASSWORD, password }, headers: { cookie: a.cookie } });
+        expect(change.json().message).toBe(message);
+      }
+      expect((await post('/api/accounts', { username: 'lisi2024', password: 'lisi2024ab', role: 'viewer' })).json().message).toBe('密码不能是用户名');
+    });
+
+    it('tells the sign-in page whether anyone can sign in yet', async () => {
+      expect((await app.inject({ method: 'GET', url: '/api/setup' })).json()).toEqual({ hasAccounts: true });
+    });
+  });
+
+  describe('downloads and large sums', () => {
+    it('names a download by RFC 5987, an apostrophe included', async () => {
+      const [a] = (await get(`/api/agencies?q=${encodeURIComponent("信息中心'")}`)).json();
+      const r = await get(`/api/export/agencies/${a.id}.csv`);
+      const star = /filename\*=UTF-8''([^;]*)$/.exec(r.headers['content-disposition'] as string)![1]!;
+      // attr-chars only (RFC 5987 § 3.2.1): letters, digits, !#$&+-.^_`|~ and %XX
+      expect(star).toMatch(/^[A-Za-z0-9!#$&+\-.^_`|~%]+$/);
+      expect(decodeURIComponent(star)).toBe("信息中心'试点-历年情况.csv");
+    });
+
+    it('never fails a league table on sums beyond what a float holds', async () => {
+      const reports = (await get('/api/agencies?region=410425&q=人民政府')).json();
+      const before = rowsOf<{ report_id: number; new_total: number; closed: number }>(await store.db.execute(sql`select report_id, new_total, closed from report_facts where agency_id = ${reports[0].id}`));
+      await store.db.execute(sql`update report_facts set new_total = 1.7e308, closed = 1.7e308 where agency_id = ${reports[0].id}`);
+      try {
+        const r = await get('/api/league?from=2023&to=2024&region=410425&sort=requests_received');
+        expect(r.statusCode).toBe(200);
+        expect(r.json().rows[0]).toMatchObject({ rank: 1, agency: { name: '郏县人民政府' } });
+        expect((await get('/api/league?from=2023&to=2024&region=410425&sort=disclosure_rate')).statusCode).toBe(200);
+        expect((await get('/api/export/league.xlsx?from=2023&to=2024&region=410425')).statusCode).toBe(200);
+        expect((await get('/api/export/league.csv?from=2023&to=2024&region=410425&sort=closed')).statusCode).toBe(200);
+      } finally {
+        for (const row of before) {
+          await store.db.execute(sql`update report_facts set new_total = ${row.new_total}, closed = ${row.closed} where report_id = ${row.report_id}`);
+        }
+      }
     });
   });
 
@@ -361,5 +481,109 @@ describe.each(backends(tmp))('API on $name', (backend) => {
 
   it('answers unknown addresses with a Chinese 404', async () => {
     expect((await get('/api/nothing')).json()).toEqual({ error: 'not_found', message: '没有这个地址：GET /api/nothing' });
+  });
+});
+
+// The one definition of statuses, on the five seed reports as imported (no nightly job has
+// run): for 2024 two agencies published 2023 but not 2024, and every page says so.
+describe.each(backends(tmp))('statuses on the seed store ($name)', (backend) => {
+  let store: Store;
+  let app: FastifyInstance;
+  let cookie: string;
+  const get = (url: string) => app.inject({ method: 'GET', url, headers: { cookie } });
+  const names = (rows: Array<{ agency: { name: string } }>) => rows.map((r) => r.agency.name);
+  const NON_PUBLISHERS = ['偃师区住房和城乡建设局', '偃师区工业和信息化局'];
+
+  beforeAll(async () => {
+    store = await backend.open();
+    await emptyStore(store);
+    const imp = await importer(store);
+    for (const seed of SEEDS) await imp(seedBytes(seed.file), seed.file);
+    await createAccount(store.db, { username: 'admin', password: PASSWORD, role: 'admin', regionCode: null, actor: 'test' });
+    app = await buildApp(store);
+    const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username: 'admin', password: PASSWORD } });
+    cookie = `nj_session=${r.cookies.find((c) => c.name === 'nj_session')!.value}`;
+  }, 180_000);
+  afterAll(async () => {
+    await app?.close();
+    await store?.close();
+    await backend.dispose();
+  });
+
+  it('counts 2024’s two non-publishers alike on the overview, coverage, league, rules and 通报, straight after import', async () => {
+    // the overview opens on the latest year with data
+    const o = (await get('/api/overview?region=41')).json();
+    expect(o.year).toBe(2024);
+    expect(o.years).toEqual([2024, 2023]);
+    expect(o.totals).toMatchObject({ agencies: 5, found: 3, late: 0, missing: 2, pending: 0, errors: 0 });
+    expect((await get('/api/coverage?year=2024&region=41')).json().counts).toEqual({ found: 3, missing: 2 });
+
+    const league = (await get('/api/league?year=2024&region=41')).json();
+    expect(league.total).toBe(5);
+    const unpublished = league.rows.filter((r: { group: string }) => r.group === 'unpublished');
+    expect(names(unpublished).sort()).toEqual(NON_PUBLISHERS);
+    for (const r of unpublished) expect(r).toMatchObject({ rank: null, reports: 0, statuses: { missing: 1 }, metrics: { missing_years: 1 } });
+    // listed last
+    expect(names(league.rows.slice(-2)).sort()).toEqual(NON_PUBLISHERS);
+
+    const rules = (await get('/api/rules?year=2024&region=41')).json();
+    expect(rules.find((r: { id: string }) => r.id === 'PUB.MISSING')).toMatchObject({ open: 2 });
+
+    const notice = (await get('/api/notice?year=2024&region=41')).json();
+    expect([...notice.missing].sort()).toEqual(NON_PUBLISHERS);
+    const xml = strFromU8(unzipSync((await get('/api/export/notice.docx?year=2024&region=41')).rawPayload)['word/document.xml']!);
+    expect(xml).toContain('一、未发布年度报告的单位（2 个）');
+    for (const n of NON_PUBLISHERS) expect(xml).toContain(n);
+    expect(xml).toContain('本部分仅列审核人员已确认的错误。');
+    expect(xml).toMatch(/本通报数据截至\d{4}年\d{1,2}月\d{1,2}日 \d\d:\d\d。/);
+  });
+
+  it('shows a report 107 days late as 逾期 107 天 on every page and export, and not as 有错误', async () => {
+    const imp = await importer(store);
+    // a department's 2024 report is due 31 January 2025; its page gives 18 May
+    await imp(reportText('偃师区财政局', 2024), 'https://example.yanshi.gov.cn/czj-2024.html', { publishedAt: '2025-05-18' });
+
+    const o = (await get('/api/overview?year=2024&region=41')).json();
+    expect(o.totals).toMatchObject({ agencies: 6, found: 3, late: 1, lateDays: 107, missing: 2, errors: 0 });
+    expect(o.late).toEqual([expect.objectContaining({ agency: '偃师区财政局', days: 107, deadline: '2025-01-31', publishedOn: '2025-05-18', dateSource: 'page' })]);
+
+    const coverage = (await get('/api/coverage?year=2024&region=410307')).json();
+    const cell = coverage.rows.find((r: { agency: { name: string } }) => r.agency.name === '偃师区财政局').cells['2024'];
+    expect(cell).toMatchObject({ status: 'late', lateDays: 107, errors: 0 });
+    expect(coverage.withErrors).toBe(0);
+    expect((await get('/api/export/coverage.csv?year=2024&region=410307')).body).toContain('偃师区财政局,偃师区,部门,逾期 107 天\r\n');
+
+    const league = (await get('/api/league?year=2024&region=41')).json();
+    const row = league.rows.find((r: { agency: { name: string } }) => r.agency.name === '偃师区财政局');
+    expect(row).toMatchObject({ statuses: { late: 1 }, metrics: { days_late: 107, errors: 0 } });
+    expect((await get('/api/export/league.csv?year=2024&region=41')).body).toMatch(/,偃师区财政局,偃师区,部门,逾期 107 天,1,/);
+
+    for (const errors of ['confirmed', 'open']) {
+      const notice = (await get(`/api/notice?year=2024&region=41&errors=${errors}`)).json();
+      expect(notice.late).toEqual([{ agency: '偃师区财政局', days: 107, publishedOn: '2025-05-18', source: '页面所载日期', deadline: '2025-01-31' }]);
+      expect(notice.errors).toEqual([]);
+    }
+    const xml = strFromU8(unzipSync((await get('/api/export/notice.docx?year=2024&region=41&errors=open')).rawPayload)['word/document.xml']!);
+    expect(xml).toContain('偃师区财政局：逾期 107 天（期限2025年1月31日，发布于2025年5月18日，依据页面所载日期）。');
+    expect(xml).toContain('三、年度报告存在错误的单位（0 个）');
+  });
+
+  it('ranks ties together (1, 1, 3), lists 样本不足 and non-publishers unranked, and finds by name', async () => {
+    const ranks = (rows: Array<{ rank: number | null }>) => rows.map((r) => r.rank);
+    const byRequests = (await get('/api/league?year=2024&region=41&sort=requests_received')).json();
+    // 郏县人民政府 and 偃师区财政局 36 requests each, 偃师 and 文峰 审批局 none
+    expect(ranks(byRequests.rows)).toEqual([1, 1, 3, 3, null, null]);
+    expect(byRequests.groups).toEqual({ ranked: 4, unranked: 0, unpublished: 2 });
+
+    const byRate = (await get('/api/league?year=2024&region=41&sort=disclosure_rate')).json();
+    expect(byRate.groups).toEqual({ ranked: 2, unranked: 2, unpublished: 2 });
+    expect(ranks(byRate.rows)).toEqual([1, 1, null, null, null, null]);
+    const unranked = byRate.rows.filter((r: { group: string }) => r.group === 'unranked');
+    expect(names(unranked).sort()).toEqual(['偃师区行政审批和政务信息管理局', '文峰区行政审批和政务信息管理局']);
+    for (const r of unranked) expect(r.insufficient).toContain('disclosure_rate');
+
+    const found = (await get(`/api/league?year=2024&region=41&q=${encodeURIComponent('偃师')}`)).json();
+    expect(names(found.rows).sort()).toEqual(['偃师区住房和城乡建设局', '偃师区工业和信息化局', '偃师区行政审批和政务信息管理局', '偃师区财政局']);
+    expect((await get(`/api/league?year=2024&region=41&q=${encodeURIComponent("%' or '1'='1")}`)).json().total).toBe(0);
   });
 });
