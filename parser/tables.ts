@@ -151,6 +151,50 @@ export function readS2(lines: Line[], fig: Figures): TableResult {
   return { status: read.doubtful ? 'doubtful' : 'ok', format: is2019 || is2021 ? format : null, reasons: read.reasons };
 }
 
+/** The lowest headings of § 四, one per column (a heading wrapped inside its cell reads as one). */
+const S4_LEAF = /^(?:结果)?(?:维持|纠正)$|^其他(?:结果)?$|^(?:尚未)?审结$|^总计$/;
+
+/**
+ * § 四's figures placed by the positions of its 15 lowest header cells (PDF, OFD, scans):
+ * each figure under the heading its centre falls within, however the headings wrap and
+ * whatever slivers of cells the rules leave between them. Numbers under no heading (a page
+ * number, a footer, a digit printed in a heading) are never cells. Null where the headings do
+ * not give 15 columns or a column does not get exactly one cell.
+ */
+function byHeaderColumns(tokens: Token[]): Token[] | null {
+  const heads = tokens.filter((t) => t.kind === 'text' && t.cell.pos.box && S4_LEAF.test(t.norm));
+  if (heads.length < S4_KEYS.length) return null;
+  const page = heads[0]!.cell.pos.page;
+  const columns: Array<{ x0: number; x1: number; bottom: number }> = [];
+  for (const h of heads.filter((t) => t.cell.pos.page === page).sort((a, b) => a.cell.pos.box![0] - b.cell.pos.box![0])) {
+    const [x0, , x1, y1] = h.cell.pos.box!;
+    const last = columns[columns.length - 1];
+    // a heading wrapped over lines prints its parts one above the other: one column
+    if (last && Math.min(last.x1, x1) - Math.max(last.x0, x0) >= 0.5 * Math.min(last.x1 - last.x0, x1 - x0)) {
+      last.x0 = Math.min(last.x0, x0);
+      last.x1 = Math.max(last.x1, x1);
+      last.bottom = Math.max(last.bottom, y1);
+    } else columns.push({ x0, x1, bottom: y1 });
+  }
+  if (columns.length !== S4_KEYS.length) return null;
+  const top = Math.max(...columns.map((c) => c.bottom)) - 1;
+  const cells: Array<Token | undefined> = columns.map(() => undefined);
+  for (const t of tokens) {
+    if (t.prose && t.cell.pos.box && t.cell.pos.box[1] > top) break;
+    const box = t.cell.pos.box;
+    if (t.kind !== 'value' || !box || t.cell.pos.page !== page || box[1] < top) continue;
+    const cx = (box[0] + box[2]) / 2;
+    const k = columns.findIndex((c) => cx >= c.x0 && cx <= c.x1);
+    if (k < 0) continue;
+    if (cells[k] && cells[k]!.value!.semantics !== 'blank') {
+      if (t.value!.semantics !== 'blank') return null;
+      continue;
+    }
+    cells[k] = t;
+  }
+  return cells.every((c) => c !== undefined) ? (cells as Token[]) : null;
+}
+
 /** § 四 is 15 figures in fixed order, usually one row under a three-row header. */
 export function readS4(lines: Line[], fig: Figures): TableResult {
   const { tokens, truncated } = tokenize(lines);
@@ -164,8 +208,9 @@ export function readS4(lines: Line[], fig: Figures): TableResult {
     if (last && (!t.grid || last[0]!.line === t.line)) last.push(t);
     else rows.push([t]);
   }
-  let values = rows.flat();
-  if (values.length > S4_KEYS.length) {
+  const placed = byHeaderColumns(tokens);
+  let values = placed ?? rows.flat();
+  if (!placed && values.length > S4_KEYS.length) {
     // grid rows padded with empty cells: drop the padding at the row edges
     values = rows.flatMap((r) => {
       let a = 0;
