@@ -1,0 +1,37 @@
+// Text-layer PDFs a district government published (淮安市洪泽区, kept in tests/corpus with their
+// source): a misprinted row label, § 四 under headers wrapped over several lines with a sliver
+// cell between its groups, and the genuine errors printed there.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyseDocument } from '../checks/index.js';
+
+const pdf = (id: string) => analyseDocument({ bytes: readFileSync(new URL(`./corpus/docs/${id}.pdf`, import.meta.url)), file: `${id}.pdf` }, { ocr: false });
+
+describe('洪泽区 2023 (text-layer PDF)', () => {
+  it('reads the row printed “2.其他法律行政止公开” as 2.其他法律行政法规禁止公开, its neighbours keeping their own figures', async () => {
+    const r = await pdf('jiangsu-hongze-2023');
+    expect(r.tables).toEqual({ s2: 'ok', s3: 'ok', s4: 'ok' });
+    expect(r.evidence['s3.denied.law.total']!.text).toContain('2.其他法律行政止公开');
+    expect(r.values['s3.denied.law.total']).toBe(0);
+    expect(r.values['s3.denied.secret.natural']).toBe(1);
+    expect(r.values['s3.denied.secret.total']).toBe(1);
+    expect(r.values['s3.new.total']).toBe(21);
+    expect(r.values['s3.total.total']).toBe(21);
+  });
+
+  it('takes § 四’s 15 columns from its header cells and catches the totals printed as 0', async () => {
+    const r = await pdf('jiangsu-hongze-2023');
+    const s4 = ['review', 'suit_direct', 'suit_after_review'].map((g) => ['upheld', 'corrected', 'other', 'pending', 'total'].map((c) => r.values[`s4.${g}.${c}`]));
+    expect(s4).toEqual([
+      [10, 1, 0, 0, 0],
+      [0, 0, 0, 0, 0],
+      [5, 0, 0, 0, 0],
+    ]);
+    const totals = r.findings.filter((f) => f.rule === 'S4.GROUP_TOTAL');
+    expect(totals.map((f) => [f.severity, f.expected, f.actual, f.sides!.actual])).toEqual([
+      ['error', 11, 0, ['s4.review.total']],
+      ['error', 5, 0, ['s4.suit_after_review.total']],
+    ]);
+    expect(r.findings.map((f) => f.rule).sort()).toEqual(['META.FORMAT', 'S4.GROUP_TOTAL', 'S4.GROUP_TOTAL']);
+  });
+});
