@@ -178,7 +178,7 @@ export function parseConfig(raw: unknown, file: string): SiteConfig {
   if (fetch.robots !== 'obey' && fetch.robots !== 'ignore') fail('fetch.robots', '只能是 obey 或 ignore');
   for (const k of ['relaxedTls', 'browser'] as const) if (typeof fetch[k] !== 'boolean') fail(`fetch.${k}`, '只能是 true 或 false');
   // a site given only by its address is crawled from its home page
-  const rawEntries = raw.entries === undefined ? [{ url: '/' }] : raw.entries;
+  const rawEntries = raw.entries === undefined ? [{ id: 'nb', label: '首页', url: '/' }] : raw.entries;
   if (!Array.isArray(rawEntries) || rawEntries.length === 0) fail('entries', '至少需要一个列表栏目');
   const entries = (rawEntries as unknown[]).map((e, i): Entry => {
     const f = `entries[${i}]`;

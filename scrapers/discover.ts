@@ -24,7 +24,9 @@ const REFUSE: Array<[RegExp, string]> = [
 const NAMES = /(?:信息|政务)(?:与|和|及)?(?:政务)?公开(?:工作)?(?:年度)?(?:报告|年报)|信息(?:公开)?(?:工作)?年度报告|公开.{0,8}年度报告|信息公开年报/;
 /** In a 年报 column, a bare "2023年度报告" is one too. */
 const BARE = /年度报告|年报/;
-const YEAR = /(?:19|20)\d{2}|[〇零一二][〇零○一二三四五六七八九]{3}|年度/;
+const YEAR = /(?:19|20)\d{2}|[〇零一二][〇零○一二三四五六七八九]{3}|[上本]年度/;
+/** A title that names its unit first (登封市审计局政府信息公开工作年度报告): a report of a year column, without a year of its own. */
+const UNIT_FIRST = /^[\u4e00-\u9fa5（）()]{2,30}?(?:局|委员会|委|办公室|办|院|人民政府|镇|乡|街道|中心|管委会|公司)(?:政府|政务)?信息/;
 /** Words that make a link report-like enough that its refusal is worth recording. */
 const REPORTISH = /报告|年报|工作总结|工作要点/;
 
@@ -36,7 +38,7 @@ export function classifyTitle(title: string, inColumn = false): Verdict {
   if (/政府工作(?:报告|年报)/.test(t) && !/信息公开|政务公开/.test(t)) return { report: false, reason: '政府工作报告' };
   for (const [re, reason] of REFUSE) if (re.test(t)) return { report: false, reason };
   if (!NAMES.test(t) && !(inColumn && BARE.test(t))) return { report: false, reason: '标题不是年度报告' };
-  if (!YEAR.test(t)) return { report: false, reason: '没有年度（栏目或导航链接）' };
+  if (!YEAR.test(t) && !(inColumn && UNIT_FIRST.test(t))) return { report: false, reason: '没有年度（栏目或导航链接）' };
   return { report: true };
 }
 
@@ -195,6 +197,8 @@ export function scriptEndpoints(html: string, pageUrl: string): string[] {
 /** What a 年报 column is called, and what its address looks like. */
 const COLUMN_NAME = /年报|年度报告|信息公开报告/;
 const COLUMN_SHAPE = /(?:^|[/_.-])(?:zfxxgknb|xxgknb|zfxgknb|xxgknbgs|zwgknb|gknb|xxgkndbg|zfxxgkndbg|ndbg(?:_\d+)?|nianbao|ndxxgkbg)(?:[/_.-]|$)/i;
+/** An article's address, not a column's: dated folders, TRS t-ids, long numeric ids. */
+const ARTICLE = /\/(?:19|20)\d{2}-?\d{2}(?:-?\d{2})?\/[^/]+$|\/t\d{8}_\d+|\/\d{5,}\.s?html?$|\/art_\d+_\d+|\/article[0-9a-f]{8,}/i;
 /** Sub-columns of a 年报 column: by unit type, by year, or a unit's own name. */
 const SUB_NAME = /部门|乡镇|乡|镇|街道|办事处|本级|政府|局|委|办|中心|(?:19|20)\d{2}/;
 /** Pages that lead towards the columns: 政务公开 / 政府信息公开 / 信息公开目录, 部门/乡镇 directories. */
@@ -251,7 +255,7 @@ export function columnLinks($: cheerio.CheerioAPI, pageUrl: string, own: (u: URL
     else if (alt && COLUMN_NAME.test(alt)) how = '图片说明';
     else if (img.length && COLUMN_SHAPE.test(`/${file.replace(/\.\w+$/, '')}/`)) how = '图片文件名';
     else if (COLUMN_SHAPE.test(url.pathname) && (!label || COLUMN_NAME.test(label) || !/[\u4e00-\u9fa5]/.test(label))) how = '网址形态';
-    else if (column && url.pathname.startsWith(column) && folderOf(url) !== column && label && SUB_NAME.test(label) && !/首页|上一页|下一页|尾页|末页/.test(label)) how = '子栏目';
+    else if (column && column !== '/' && url.pathname.startsWith(column) && folderOf(url) !== column && label && label.length <= 20 && SUB_NAME.test(label) && !ARTICLE.test(url.pathname) && !/首页|上一页|下一页|尾页|末页/.test(label)) how = '子栏目';
     if (!how) continue;
     seen.add(key);
     out.push({ url: url.href, label: label || alt || file, how });

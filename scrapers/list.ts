@@ -87,7 +87,9 @@ export function candidates(items: ListItem[], entry: Entry): Candidate[] {
     .filter((i) => classifyTitle(i.title, true).report && include.every((r) => r.test(i.title)) && !exclude.some((r) => r.test(i.title)))
     .map((i) => {
       const year = yearOf(i.title) ?? entry.year ?? null;
-      const unit = entry.unit.type !== 'auto' ? (entry.unit.name ?? null) : (agencyFromTitle(i.title).agency ?? entry.unit.name ?? null);
+      // "某局2017政府信息公开…" prints its year without 年; the unit ends where the year begins all the same
+      const named = i.title.replace(/((?:19|20)\d{2})(?![\d年])/, '$1年');
+      const unit = entry.unit.type !== 'auto' ? (entry.unit.name ?? null) : (agencyFromTitle(named).agency ?? entry.unit.name ?? null);
       return { ...i, year, unit };
     });
 }

@@ -524,18 +524,19 @@ describe('detail pages', () => {
 });
 
 describe('nianjian probe', () => {
-  it('tells the CMS family, charset, robots and items of a list page, and drafts an unverified config', async () => {
+  it('walks a list page as a crawl would: the CMS family, charset, robots, reports found, and a config that crawls unedited', async () => {
     const trs = await trsCounty([{ agency: '郏县人民政府', year: 2024 }, { agency: '郏县财政局', year: 2024 }, { agency: '郏县财政局', year: 2023 }], { perPage: 2 });
     const han = await hanwebCounty([{ agency: '宝丰县人民政府', year: 2024 }]);
     const vsb = await vsbCounty([{ agency: '襄城县人民政府', year: 2024 }]);
     const waf = await startSite({}, (_q, res) => res.writeHead(521, { 'set-cookie': '__jsluid_h=1' }).end('<script>document.cookie=("__jsl_clearance=1")</script>'));
     try {
       const p = await probe(`${trs.site.url}/zwgk/zfxxgknb/index.html`, new Fetcher(FAST));
-      expect(p).toMatchObject({ reachable: true, family: 'trs', charset: 'gb18030', robots: 'allowed', items: 2, candidates: 2, furtherPages: 2 });
-      expect(p.draft).toMatchObject({ name: '郏县人民政府', preset: 'trs', verified: false, entries: [{ url: '/zwgk/zfxxgknb/index.html' }] });
+      expect(p).toMatchObject({ reachable: true, family: 'trs', charset: 'gb18030', robots: 'allowed', reports: 3, pages: 3, refused: { 工作要点: 1 } });
+      // the name and region from the page's title and the GB/T 2260 tree
+      expect(p.draft).toEqual({ id: 'henan.127-0-0-1', name: '郏县人民政府', regionCode: '410425', baseUrl: trs.site.url, entries: [{ url: '/zwgk/zfxxgknb/index.html' }] });
       expect(() => parseConfig(p.draft, 'draft.json')).not.toThrow();
-      expect(await probe(`${han.site.url}/col/col1234/index.html`, new Fetcher(FAST))).toMatchObject({ family: 'hanweb', items: 1, candidates: 1 });
-      expect(await probe(`${vsb.site.url}/xxgk/zfxxgknb.htm`, new Fetcher(FAST))).toMatchObject({ family: 'vsb', items: 1 });
+      expect(await probe(`${han.site.url}/col/col1234/index.html`, new Fetcher(FAST))).toMatchObject({ family: 'hanweb', reports: 1 });
+      expect(await probe(`${vsb.site.url}/`, new Fetcher(FAST))).toMatchObject({ family: 'vsb', reports: 1, columns: [{ how: '图片文件名' }] });
       expect(await probe(`${waf.url}/nb/`, new Fetcher(FAST))).toMatchObject({ reachable: false, blocked: 'jiasule', draft: null });
     } finally {
       for (const s of [trs.site, han.site, vsb.site, waf]) await s.close();
