@@ -11,11 +11,14 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { strFromU8, unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.js';
 import { createAccount } from '../server/auth/accounts.js';
 import type { Store } from '../server/db/client.js';
 import { buildDashboard, newPage, openBrowser, SCREENSHOTS, screenshot } from './support/browser.js';
+import { baseModel } from './support/model.js';
+import { renderHtml } from './support/render.js';
 import { backends, emptyStore, importer, reportText } from './support/store.js';
 import { trsCounty, type County } from './web/county.js';
 import { registerSources, scheduleCrawls } from '../server/schedule.js';
@@ -23,7 +26,10 @@ import { registerSources, scheduleCrawls } from '../server/schedule.js';
 const PASSWORD = 'correct horse battery';
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'documents');
 
-/** The seeded province: 郏县 (平顶山) with a § 四 error in its 2024 report, two late departments, 偃师 (洛阳), and a PDF report. */
+/**
+ * The seeded province: 郏县 (平顶山) with a § 四 error in its 2024 report, two late departments, 偃师 (洛阳) with a web
+ * page 107 days late, and a PDF report.
+ */
 async function seedDashboard(store: Store): Promise<Record<string, number>> {
   await emptyStore(store);
   const imp = await importer(store);
@@ -41,6 +47,9 @@ async function seedDashboard(store: Store): Promise<Record<string, number>> {
   ids.civil = await imp(reportText('郏县民政局', 2024), 'https://example.jiaxian.gov.cn/civil.html', { agency: '郏县民政局', publishedAt: '2025-03-05' });
   ids.yanshi = await imp(reportText('偃师区住房和城乡建设局', 2024), 'https://example.yanshi.gov.cn/zj.html', { publishedAt: '2025-01-10' });
   ids.pdf = await imp(readFileSync(join(FIXTURES, '003.pdf')), 'https://example.baofeng.gov.cn/2024.pdf', { agency: '宝丰县人民政府', publishedAt: '2025-03-20' });
+  // a web page, 107 days past a department's 31 January (its list said 18 May)
+  const page = { ...baseModel(), title: '偃师区财政局2024年政府信息公开工作年度报告' };
+  ids.late = await imp(Buffer.from(renderHtml(page)), 'https://example.yanshi.gov.cn/czj-2024.html', { agency: '偃师区财政局', publishedAt: '2025-05-18' });
   await createAccount(store.db, { username: 'admin', password: PASSWORD, role: 'admin', regionCode: null, actor: 'test' });
   await createAccount(store.db, { username: 'shenhe', password: PASSWORD, role: 'reviewer', regionCode: null, actor: 'test' });
   return ids;
@@ -70,7 +79,7 @@ describe.each(backends(() => mkdtempSync(join(tmpdir(), 'nianjian-dashboard-api-
       const r = await app.inject({ method: 'POST', url: '/api/session', payload: { username: u, password: PASSWORD } });
       cookies[u] = `nj_session=${r.cookies.find((c) => c.name === 'nj_session')!.value}`;
     }
-  });
+  }, 180_000);
   afterAll(async () => {
     await schedule?.stop();
     await county?.site.close();
@@ -85,17 +94,19 @@ describe.each(backends(() => mkdtempSync(join(tmpdir(), 'nianjian-dashboard-api-
     const o = r.json();
     expect(o.regionName).toBe('河南省');
     expect(o.areas.map((a: { code: string; name: string; agencies: number }) => [a.code, a.name, a.agencies])).toEqual([
-      ['4103', '洛阳市', 1],
+      ['4103', '洛阳市', 2],
       ['4104', '平顶山市', 4],
     ]);
-    // 郏县's three text reports carry seed 003's own § 三 imbalance (an error outranks lateness); 宝丰's PDF is on time
+    // 郏县人民政府 on time with its § 四 error, 教育局 and 民政局 late (15 and 33 days) without errors of their own, 宝丰 on time:
+    // lateness is a status, 有错误 counted beside it
     const pds = o.areas[1];
-    expect([pds.errors, pds.late, pds.found, pds.missing]).toEqual([3, 0, 1, 0]);
-    expect(o.totals.agencies).toBe(5);
+    expect([pds.errors, pds.late, pds.lateDays, pds.found, pds.missing]).toEqual([1, 2, 48, 2, 0]);
+    expect(o.totals).toMatchObject({ agencies: 6, late: 3, lateDays: 155, errors: 1 });
+    expect(o.late[0]).toMatchObject({ agency: '偃师区财政局', days: 107, publishedOn: '2025-05-18', dateSource: 'page' });
     // no crawl yet: the last seven days, every version imported above
     expect(o.changes.since).toBeNull();
-    expect(o.changes.reports).toHaveLength(6);
-    expect(o.changes.reports.filter((c: { change: string }) => c.change === 'new')).toHaveLength(6);
+    expect(o.changes.reports).toHaveLength(7);
+    expect(o.changes.reports.filter((c: { change: string }) => c.change === 'new')).toHaveLength(7);
     expect(o.changes.errors).toBeGreaterThanOrEqual(1);
     // a city's areas are its counties
     const city = (await get('/api/overview?year=2024&region=4104')).json();
@@ -150,7 +161,7 @@ describe.each(backends(() => mkdtempSync(join(tmpdir(), 'nianjian-dashboard-api-
     expect((await post('/api/crawl/sources/henan.nowhere/run', {})).statusCode).toBe(404);
     const bare = await buildApp(store);
     const signed = await bare.inject({ method: 'POST', url: '/api/session', payload: { username: 'admin', password: PASSWORD } });
-    const off = await bare.inject({ method: 'POST', url: `/api/crawl/sources/${id}/run`, headers: { cookie: `nj_session=${signed.cookies.find((c) => c.name === 'nj_session')!.value}` } });
+    const off = await bare.inject({ method: 'POST', url: `/api/crawl/sources/${id}/run`, payload: {}, headers: { cookie: `nj_session=${signed.cookies.find((c) => c.name === 'nj_session')!.value}` } });
     expect(off.statusCode).toBe(503);
     expect(off.json().message).toContain('本进程不负责抓取');
     await bare.close();
@@ -166,17 +177,18 @@ describe('dashboard in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let errors: string[];
+  let seeded: Record<string, number>;
 
   beforeAll(async () => {
     await buildDashboard();
     store = await backend.open();
-    await seedDashboard(store);
+    seeded = await seedDashboard(store);
     app = await buildApp(store);
     base = await app.listen({ host: '127.0.0.1', port: 0 });
     chromium = await openBrowser();
     browser = chromium.browser;
     ({ page, errors } = await newPage(browser));
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await chromium?.close();
     await app?.close();
@@ -202,20 +214,21 @@ describe('dashboard in Chromium', () => {
 
   it('filters and sorts the league table, with the filters in the address and the back button', async () => {
     await page.waitForSelector('[data-testid=league] tbody tr td a');
-    expect((await rowNames()).sort()).toEqual(['偃师区住房和城乡建设局', '宝丰县人民政府', '郏县人民政府', '郏县教育局', '郏县民政局'].sort());
+    expect((await rowNames()).sort()).toEqual(['偃师区住房和城乡建设局', '偃师区财政局', '宝丰县人民政府', '郏县人民政府', '郏县教育局', '郏县民政局'].sort());
 
     await page.selectOption('label:has-text("类别") select', 'department');
     await page.waitForURL(/kind=department/);
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=league] tbody tr').length === 3);
-    expect((await rowNames()).sort()).toEqual(['偃师区住房和城乡建设局', '郏县教育局', '郏县民政局']);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=league] tbody tr').length === 4);
+    expect((await rowNames()).sort()).toEqual(['偃师区住房和城乡建设局', '偃师区财政局', '郏县教育局', '郏县民政局']);
 
-    // 逾期天数: 民政局 published 5 March (33 days past 31 January), 教育局 15 February (15)
+    // 逾期天数: 财政局 18 May (107 days past 31 January), 民政局 5 March (33), 教育局 15 February (15)
     await page.click('[data-testid=league] th button[data-key=days_late]');
     await page.waitForURL(/sort=days_late/);
-    await page.locator('[data-testid=league] tbody tr:first-child td:nth-child(2)', { hasText: '郏县民政局' }).waitFor();
-    expect(await page.locator('[data-testid=league] tbody tr:first-child td.chosen').textContent()).toContain('33');
-    expect(await rowNames()).toEqual(['郏县民政局', '郏县教育局', '偃师区住房和城乡建设局']);
-    expect(await page.getByTestId('formula').textContent()).toContain('发布日期晚于期限的天数');
+    await page.locator('[data-testid=league] tbody tr:first-child td:nth-child(2)', { hasText: '偃师区财政局' }).waitFor();
+    expect(await page.locator('[data-testid=league] tbody tr:first-child td.chosen').textContent()).toContain('107');
+    expect(await page.locator('[data-testid=league] tbody tr:first-child td:nth-child(5)').textContent()).toBe('逾期 107 天');
+    expect(await rowNames()).toEqual(['偃师区财政局', '郏县民政局', '郏县教育局', '偃师区住房和城乡建设局']);
+    expect(await page.getByTestId('formula').textContent()).toContain('发布日期（页面日期、栏目列表日期、首次抓取发现日）晚于期限的天数');
 
     // from the keyboard: the heading is a button; Enter turns the order around
     await page.focus('[data-testid=league] th button[data-key=days_late]');
@@ -225,7 +238,7 @@ describe('dashboard in Chromium', () => {
 
     await page.goBack();
     await page.waitForURL((u) => !u.search.includes('order=asc') && u.search.includes('sort=days_late'));
-    await page.locator('[data-testid=league] tbody tr:first-child td:nth-child(2)', { hasText: '郏县民政局' }).waitFor();
+    await page.locator('[data-testid=league] tbody tr:first-child td:nth-child(2)', { hasText: '偃师区财政局' }).waitFor();
     await screenshot(page, '02-排行榜');
   });
 
@@ -246,7 +259,9 @@ describe('dashboard in Chromium', () => {
     await page.waitForURL(/\/agencies\/\d+/);
     expect(await page.locator('h1').textContent()).toBe('郏县人民政府');
     await page.locator('[data-testid=years] tbody tr').nth(1).waitFor();
-    expect(await page.locator('[data-testid=years] tbody td:first-child').allTextContents()).toEqual(['2023', '2024']);
+    // 2025 is due and not found: 未发布, without waiting for a nightly job
+    expect(await page.locator('[data-testid=years] tbody td:first-child').allTextContents()).toEqual(['2023', '2024', '2025']);
+    expect(await page.locator('[data-testid=years] tbody tr').nth(2).locator('td').nth(1).textContent()).toBe('未发布');
     await page.locator('canvas').first().waitFor();
     await screenshot(page, '03-单位');
 
@@ -326,13 +341,144 @@ describe('dashboard in Chromium', () => {
       await page.locator(ready).first().waitFor();
       await screenshot(page, name);
     }
-    // coverage: 郏县人民政府 2024 has an error and leads to its report
+    // coverage: 郏县人民政府 2024 was published on time and has an error; it leads to its report
     await page.goto(`${base}/coverage?from=2023&to=2024&region=4104`);
     const cell = page.locator('[data-testid=coverage] tr', { hasText: '郏县人民政府' }).locator('a.status').nth(1);
-    expect(await cell.getAttribute('data-status')).toBe('errors');
+    expect(await cell.getAttribute('data-status')).toBe('found');
+    expect(await cell.textContent()).toBe('按时发布 · 有错误 1');
     await cell.click();
     await page.waitForURL(/\/reports\/\d+/);
     expect(errors).toEqual([]);
+  });
+
+  it('opens the overview on the latest year with data, and shows 逾期 107 天 on the overview, coverage, league and 通报', async () => {
+    await page.goto(`${base}/?region=41`);
+    const late = page.getByTestId('late').locator('tbody tr').first();
+    await late.waitFor();
+    expect(await page.locator('label:has-text("年度") select').first().inputValue()).toBe('2024');
+    // years not yet due are not offered
+    const now = new Date(Date.now() + 8 * 3600_000);
+    const due = now.getUTCMonth() >= 1 ? now.getUTCFullYear() - 1 : now.getUTCFullYear() - 2;
+    expect((await page.locator('label:has-text("年度") select option').allTextContents())[0]).toBe(`${due} 年度`);
+    expect(await late.textContent()).toContain('逾期 107 天');
+    expect(await late.textContent()).toContain('页面所载日期');
+    expect(await page.locator('[data-testid=totals] [data-status=late] b').textContent()).toBe('3');
+    expect(await page.locator('[data-testid=totals] [data-status=errors] b').textContent()).toBe('1');
+
+    // the 通报 from the overview's button: the region and year on screen, the same counts
+    await page.getByTestId('notice-button').click();
+    const notice = page.getByTestId('notice');
+    await notice.locator('h3').first().waitFor();
+    const text = (await notice.textContent())!;
+    expect(text).toContain('关于河南省2024年度政府信息公开工作年度报告检查情况的通报（草稿）');
+    expect(text).toContain('一、未发布年度报告的单位（0 个）');
+    expect(text).toContain('二、逾期发布年度报告的单位（3 个）');
+    expect(text).toContain('偃师区财政局：逾期 107 天（期限 2025-01-31，发布于 2025-05-18，依据页面所载日期）');
+    expect(text).toMatch(/数据截至 \d{4}\/\d\d\/\d\d/);
+    // the reviewer chooses which errors count: the confirmed one, or all not dismissed
+    await notice.locator('input[value=open]').check();
+    await notice.locator('h3', { hasText: '三、年度报告存在错误的单位（1 个）' }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), notice.getByTestId('notice-docx').click()]);
+    expect(download.suggestedFilename()).toBe('河南省2024年度政府信息公开工作年度报告检查情况通报（草稿）.docx');
+    const xml = strFromU8(unzipSync(readFileSync((await download.path())!))['word/document.xml']!);
+    expect(xml).toContain('偃师区财政局：逾期 107 天');
+    expect(xml).toContain('本部分列出未被审核人员驳回的全部错误（含尚待审核的）。');
+    await screenshot(page, '12-通报');
+
+    await page.goto(`${base}/coverage?from=2024&to=2024&region=4103`);
+    const cell = page.locator('[data-testid=coverage] tr', { hasText: '偃师区财政局' }).locator('a.status');
+    await cell.waitFor();
+    expect(await cell.textContent()).toBe('逾期 107 天');
+    expect(await cell.getAttribute('title')).toContain('发布日期 2025-05-18（页面所载日期）');
+    expect(await page.getByTestId('notice-button').count()).toBe(1);
+
+    await page.goto(`${base}/league?year=2024&region=4103`);
+    const row = page.locator('[data-testid=league] tbody tr', { hasText: '偃师区财政局' });
+    await row.waitFor();
+    expect(await row.locator('td').nth(4).textContent()).toBe('逾期 107 天');
+    expect(await page.getByTestId('notice-button').count()).toBe(1);
+  });
+
+  it('marks an HTML report’s cell in a sanitised copy of the original page’s table', async () => {
+    const v = (await app.inject({ method: 'GET', url: `/api/versions/${seeded.late}`, headers: { cookie: await cookie() } })).json();
+    expect(v.reading.source.mediaType).toMatch(/html/);
+    const key = 's3.partial.commercial';
+    await page.goto(`${base}/reports/${v.report.id}?cell=${key}`);
+    const marked = page.getByTestId('html-cell');
+    await marked.waitFor();
+    expect(await marked.textContent()).toBe(v.reading.evidence[key].printed);
+    // the row it sits in is the page's own: its label is the first cell
+    expect(await marked.locator('xpath=..').locator('td').first().textContent()).toContain('部分公开');
+    expect(await page.getByTestId('evidence').textContent()).toContain('三、（二）部分公开 · 商业企业');
+    // only text is kept: the page's script and styles are not
+    expect(await page.locator('[data-testid=html-source] script, [data-testid=html-source] style, [data-testid=html-source] a').count()).toBe(0);
+    // another cell moves the mark
+    await page.locator('td[data-key="s4.review.total"] button').click();
+    await page.waitForURL(/cell=s4\.review\.total/);
+    await page.locator('[data-testid=html-cell]', { hasText: v.reading.evidence['s4.review.total'].printed }).waitFor();
+    expect(await page.locator('[data-testid=html-source] td.main').count()).toBe(1);
+    await screenshot(page, '13-报告-网页表格');
+  });
+
+  it('shows no internal key or code on any page', async () => {
+    // a blocked crawl run, whose error kinds and notes the crawler writes as codes
+    await store.db.execute(sql`insert into crawl_sources (id, name, region_code, preset, base_url) values ('henan.test', '测试县人民政府网', '410425', 'trs', 'https://example.test/')`);
+    await store.db.execute(sql`
+      insert into crawl_runs (source_id, finished_at, status, pages, errors, notes)
+      values ('henan.test', now(), 'blocked', 1, '{"blocked:jiasule": 2, "timeout": 1, "http_5xx": 1}'::jsonb, '["列表第 1 页：被网站防护拦截（jiasule）"]'::jsonb)`);
+    await store.db.execute(sql`update crawl_sources set last_run_id = (select max(id) from crawl_runs) where id = 'henan.test'`);
+    const v = (await app.inject({ method: 'GET', url: `/api/versions/${seeded.jia2024}`, headers: { cookie: await cookie() } })).json();
+    const CODE = /\b(?:s[234]\.[a-z_]+|text\.[a-z_]+|account\.[a-z]+|finding:\d|version:\d|source:|blocked:|jiasule|ruishu|(?:PUB|XY|S[234]|T)\.[A-Z_*]+|report\/history|government|department|township|unconfirmed)\b/;
+    for (const path of [
+      '/?year=2024&region=41',
+      '/league?year=2024&region=41',
+      '/coverage?from=2023&to=2024&region=41',
+      `/agencies/${v.agency.id}`,
+      `/reports/${v.report.id}?cell=s4.review.total`,
+      '/crawl?source=henan.test',
+      '/rules?year=2024&rule=S4.GROUP_TOTAL',
+      '/audit',
+      '/accounts',
+      '/password',
+    ]) {
+      await page.goto(`${base}${path}`);
+      await page.locator('main h1').first().waitFor();
+      await page.waitForFunction(() => !document.querySelector('.loading'));
+      const text = await page.evaluate(() => document.body.innerText);
+      expect([path, CODE.exec(text)?.[0] ?? null]).toEqual([path, null]);
+    }
+    expect(await page.evaluate(() => document.body.innerText)).toContain('修改密码');
+    await page.goto(`${base}/crawl?source=henan.test`);
+    await page.locator('[data-testid=sources]').waitFor();
+    expect(await page.evaluate(() => document.body.innerText)).toContain('被网站防护拦截（加速乐）');
+    await page.goto(`${base}/audit`);
+    await page.locator('[data-testid=audit] tbody tr').first().waitFor();
+    const audit = await page.evaluate(() => document.body.innerText);
+    expect(audit).toContain('新建账号');
+    expect(audit).toContain('账号：shenhe');
+    expect(errors).toEqual([]);
+  });
+
+  it('disables an account from the 账号 page, which ends its session at once', async () => {
+    const other = await newPage(browser);
+    await other.page.goto(`${base}/rules`);
+    await other.page.fill('input[name=username]', 'shenhe');
+    await other.page.fill('input[name=password]', PASSWORD);
+    await other.page.click('button[type=submit]');
+    await other.page.waitForSelector('header.top');
+
+    await page.goto(`${base}/accounts`);
+    const row = page.locator('[data-testid=accounts] tbody tr', { hasText: 'shenhe' });
+    await row.getByRole('button', { name: '停用' }).click();
+    await row.locator('[data-testid=account-state]', { hasText: '已停用' }).waitFor();
+    await screenshot(page, '14-账号');
+
+    await other.page.reload();
+    await other.page.locator('input[name=username]').waitFor();
+    expect(await other.page.locator('header.top').count()).toBe(0);
+    await other.page.close();
+    await row.getByRole('button', { name: '启用' }).click();
+    await row.locator('[data-testid=account-state]', { hasText: '正常' }).waitFor();
   });
 
   async function cookie(): Promise<string> {
