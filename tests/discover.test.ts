@@ -196,6 +196,33 @@ describe('reports, columns and pagers on real markup', () => {
   });
 });
 
+describe('held-out real templates (saved by others, no rule of ours written from them)', () => {
+  /** The page as the saved test file holds it: its template literal, cooked as JavaScript would. */
+  const ordos = () => {
+    const file = readFileSync(new URL('./fixtures/sites/nmg.ordos.egb/69.js', import.meta.url), 'utf8');
+    return file.slice(file.indexOf('const html = `') + 'const html = `'.length, file.indexOf('`;\n\t\tconst root')).replace(/\\([\\"'`$])/g, '$1');
+  };
+
+  it('鄂尔多斯 恩格贝 (TRS, 2020): the 4 reports of its 10 items, the news refused, the script pager read', async () => {
+    const page = ordos();
+    const site = await startSite({ '/xxgk/xxgknb/index.html': (_q, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page) });
+    try {
+      const config = parseConfig({ id: 'nmg.ordos.egb', name: '鄂尔多斯市恩格贝生态示范区管理委员会', baseUrl: site.url, entries: [{ url: '/xxgk/xxgknb/index.html' }] }, 'egb.json');
+      const run = await crawlSource(null as never, null as never, config, { fetcher: new Fetcher(FAST), dryRun: true });
+      expect(run.found.map((c) => `${c.year} ${c.date} ${c.title}`)).toEqual([
+        '2019 2020-09-03 鄂尔多斯市2019年政府信息公开工作年度报告',
+        '2019 2020-03-11 鄂尔多斯市人民政府办公室2019年政府信息公开工作年度报告',
+        '2018 2019-05-30 鄂尔多斯市2018年政府信息公开年度报告',
+        '2018 2019-05-30 内蒙古自治区2018年政府信息公开工作年度报告',
+      ]);
+      // the second page, as its script counts it, was asked for (it was not saved)
+      expect(site.requests).toContain('/xxgk/xxgknb/index_1.html');
+    } finally {
+      await site.close();
+    }
+  });
+});
+
 describe('every family of the local web, from its home page with no preset', () => {
   const sites: County[] = [];
   afterAll(async () => {
