@@ -73,7 +73,8 @@ export const exportRoutes: FastifyPluginAsync = async (app) => {
           ],
           rows: rows.map((r) => [
             r.rank ?? (r.group === 'unpublished' ? '未发布' : '不排名'), r.agency.name, r.agency.regionName, KIND[r.agency.kind] ?? '其他', statusSummary(r.statuses, r.metrics.days_late ?? null), r.reports,
-            ...shown.map((m) => (r.insufficient.includes(m.key) ? '样本不足' : (r.metrics[m.key] ?? null))),
+            // as on screen: an agency that published nothing has no figures, only its missing years
+            ...shown.map((m) => (r.insufficient.includes(m.key) ? '样本不足' : r.group === 'unpublished' && m.key !== 'missing_years' ? null : (r.metrics[m.key] ?? null))),
           ]),
         },
         { name: '指标说明', columns: [{ header: '指标', format: 'text', width: 20 }, { header: '公式', format: 'text', width: 70 }], rows: METRICS.map((m) => [m.label, m.formula]) },

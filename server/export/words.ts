@@ -88,10 +88,29 @@ export function ruleTitle(id: string): string {
 
 const stripNote = (label: string) => label.replace(/（[^）]*）$/, (m, at: number) => (at === 0 ? m : ''));
 
-/** A figure's cell as the table prints it, e.g. "三、（一）予以公开 · 自然人". */
+const TEXT: Record<string, string> = {
+  'text.proactive_items': '正文所述主动公开信息条数',
+  'text.requests_received': '正文所述收到申请数',
+  'text.requests_closed': '正文所述办结申请数',
+  'text.review_cases': '正文所述行政复议案件数',
+  'text.suit_cases': '正文所述行政诉讼案件数',
+  'meta.format': '报告所用格式',
+  'meta.opening': '正文开头的年份',
+  'meta.period': '统计期限',
+  'meta.published': '发布日期',
+  'meta.section6': '第六部分的年份',
+  'meta.title': '标题',
+  narrative: '全文',
+  document: '整份报告',
+};
+
+/** A figure's cell as the table prints it, e.g. "三、（一）予以公开 · 自然人"; "2023:…" is the year before's. */
 export function cellLabel(key: string): string {
+  const year = /^(\d{4}):(.+)$/.exec(key);
+  if (year) return `${year[1]} 年度${cellLabel(year[2]!)}`;
   const parts = key.split('.');
-  if (key === 'text.proactive_items') return '主动公开信息条数';
+  if (key in TEXT) return TEXT[key]!;
+  if (parts[0] === 'section') return `第${parts[1]}部分文字`;
   if (parts[0] === 's3') {
     const rowKey = parts.slice(0, -1).join('.');
     const col = S3_COLUMNS.find((c) => c.key === parts[parts.length - 1]);

@@ -63,18 +63,22 @@ export function statusQuery(s: StatusScope): SQL {
     left join regions g on g.code = a.region_code
     left join reports r on r.agency_id = a.id and r.year = y.year
     cross join lateral (select ${deadlineSql(sql`a.kind`, sql`a.region_code`, sql`y.year`)} as deadline) d
-    left join lateral (
-      select least(t.page_date, t.list_date, t.seen_date) as published_on, t.page_date, t.list_date
+    left join (
+      -- by report, over all its versions; joined by hash, not per row (crawl_items has no index by document)
+      select t.report_id, least(t.page_date, t.list_date, t.seen_date) as published_on, t.page_date, t.list_date
       from (
-        select min((v.published_at at time zone 'Asia/Shanghai')::date) as page_date,
+        select v.report_id,
+               min((v.published_at at time zone 'Asia/Shanghai')::date) as page_date,
                min(case when i.listed_at ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}' then left(i.listed_at, 10)::date end) as list_date,
                min((c.started_at at time zone 'Asia/Shanghai')::date) as seen_date
         from report_versions v
+        join reports r1 on r1.id = v.report_id and r1.year between ${s.from} and ${s.to}
+        join agencies a1 on a1.id = r1.agency_id ${s.region ? sql`and a1.region_code like ${`${s.region}%`}` : sql``} ${s.agency ? sql`and a1.id = ${s.agency}` : sql``}
         left join crawl_items i on i.sha256 = v.sha256
         left join crawl_runs c on c.id = i.first_seen_run
-        where v.report_id = r.id
+        group by v.report_id
       ) t
-    ) p on r.id is not null
+    ) p on p.report_id = r.id
     left join lateral (
       select count(*) filter (where f.severity = 'error' and f.rule not in ${STATUS_RULES}) as errors,
              count(*) filter (where f.severity = 'error' and f.rule not in ${STATUS_RULES} and f.state = 'confirmed') as confirmed_errors,
