@@ -82,7 +82,8 @@ export async function openOcr(): Promise<Ocr> {
       // salt-and-pepper also erases the thin rules of a low-resolution scan
       const { h, v } = rules(binarise(lined, RULE_DARK), lined.width, lined.height);
       const page = await grey(sharp(Buffer.from(lined.data.buffer, lined.data.byteOffset, lined.data.length), rawOf(lined)).median(3));
-      const ink = binarise(page, DARK);
+      const dark = inkLevel(page);
+      const ink = binarise(page, dark);
       if (h.length + v.length > MAX_RULE_RUNS) throw new UnreadableDocumentError('unsupported_form', `第 ${at.page} 页图像线条过多，不像报告页面，未识别`);
       const grids = findGrids(h, v, 8, 24, 6);
       const cells = grids.reduce((a, g) => a + g.cells.length, 0);
@@ -97,7 +98,7 @@ export async function openOcr(): Promise<Ocr> {
           const crop = cellImage(page, ink, c.box);
           if (!crop) {
             // no ink, but marks too light to count as ink: a faint figure is no printed blank
-            cellText.set(`${gi}:${c.row}:${c.col}`, { text: '', confidence: faint(page, c.box) ? FAINT_BLANK : CEILING });
+            cellText.set(`${gi}:${c.row}:${c.col}`, { text: '', confidence: faint(page, c.box, dark) ? FAINT_BLANK : CEILING });
             continue;
           }
           const r = await recognise(crop, PSM.SINGLE_BLOCK);
@@ -123,7 +124,7 @@ export async function openOcr(): Promise<Ocr> {
               // a lone digit both readings agree on but doubt (the serifed 1 above all):
               // read once more as one character of pure black on white
               if (confidence < 0.6 && text.length === 1) {
-                const third = numeric((await recognise(blackOnWhite(r.crop), PSM.SINGLE_CHAR)).text);
+                const third = numeric((await recognise(blackOnWhite(r.crop, dark), PSM.SINGLE_CHAR)).text);
                 if (third === text) confidence = Math.max(confidence, THIRD);
               }
               read.set(c, { ...r, confidence });
@@ -216,6 +217,37 @@ const DARK = 150;
 const FAINT = 215;
 const FAINT_BLANK = 0.3;
 const RULE_DARK = 200;
+/** The lightest a glyph's ink may be: a blurred low-resolution scan prints its strokes grey. */
+const DARK_MAX = 190;
+
+/**
+ * The ink level of this page (Otsu's threshold between ink and paper), never below DARK:
+ * a crisp print keeps DARK, while the blurred grey strokes of a 150 dpi scan still count as ink.
+ */
+function inkLevel(img: GrayImage): number {
+  const hist = new Float64Array(256);
+  for (let i = 0; i < img.data.length; i += 3) hist[img.data[i]!]!++;
+  let total = 0;
+  let sum = 0;
+  for (let v = 0; v < 256; v++) {
+    total += hist[v]!;
+    sum += v * hist[v]!;
+  }
+  let wB = 0;
+  let sumB = 0;
+  let best = 0;
+  let level = DARK;
+  for (let v = 0; v < 256; v++) {
+    wB += hist[v]!;
+    if (!wB) continue;
+    const wF = total - wB;
+    if (!wF) break;
+    sumB += v * hist[v]!;
+    const between = wB * wF * (sumB / wB - (sum - sumB) / wF) ** 2;
+    if (between > best) [best, level] = [between, v];
+  }
+  return Math.min(DARK_MAX, Math.max(DARK, level));
+}
 
 function binarise(img: GrayImage, below: number): Uint8Array {
   const out = new Uint8Array(img.data.length);
@@ -419,20 +451,20 @@ function cellImage(page: GrayImage, ink: Uint8Array, box: [number, number, numbe
 const NEIGHBOURS: Array<[number, number]> = [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]];
 
 /** Pixels darker than paper but lighter than ink in a cell: enough of them look like a faint mark. */
-function faint(page: GrayImage, box: [number, number, number, number]): boolean {
+function faint(page: GrayImage, box: [number, number, number, number], dark: number): boolean {
   const INSET = 7;
   let n = 0;
   for (let y = Math.round(box[1]) + INSET; y < Math.round(box[3]) - INSET; y++) {
     for (let x = Math.round(box[0]) + INSET; x < Math.round(box[2]) - INSET; x++) {
       const v = page.data[y * page.width + x]!;
-      if (v < FAINT && v >= DARK) n++;
+      if (v < FAINT && v >= dark) n++;
     }
   }
   return n >= 60;
 }
 
-function blackOnWhite(img: GrayImage): GrayImage {
-  return { ...img, data: img.data.map((v) => (v < DARK ? 0 : 255)) };
+function blackOnWhite(img: GrayImage, dark: number): GrayImage {
+  return { ...img, data: img.data.map((v) => (v < dark ? 0 : 255)) };
 }
 
 function paintWhite(data: Uint8Array, width: number, g: Grid): void {
