@@ -204,10 +204,12 @@ const SUB_NAME = /部门|乡镇|乡|镇|街道|办事处|本级|政府|局|委|�
 /** Pages that lead towards the columns: 政务公开 / 政府信息公开 / 信息公开目录, 部门/乡镇 directories. */
 const HUB_NAME = /^(?:政务公开|政府信息公开|信息公开|政务信息公开|信息公开目录|政府信息公开目录|政府信息公开平台|法定主动公开内容|部门信息公开|乡镇信息公开|乡镇（街道）信息公开|乡镇\(街道\)信息公开|部门|乡镇|乡镇（街道）|乡镇街道|街道|部门公开|乡镇公开)$/;
 const HUB_SHAPE = /(?:^|\/)(?:zwgk|xxgk|zfxxgk|gkml|xxgkml|bmxxgk|xzxxgk|bm|xz)(?:\/|\/index\.s?html?|\.s?html?)?$/i;
+/** The directories of the units' own 信息公开 pages: 部门信息公开, 乡镇（街道）信息公开目录 … */
+const DIRECTORY = /^(?:县直|市直|区直)?(?:部门|乡镇|乡镇（街道）|乡镇\(街道\)|街道|镇街|乡镇街道)(?:政府)?(?:信息公开|政务公开)(?:目录|平台)?$/;
 /** A unit's own name, as its 信息公开 page or its own column is named. */
 export const UNIT_NAME = /^[\u4e00-\u9fa5（）()]{2,30}(?:人民政府|政府|局|委员会|委|办公室|办|中心|院|镇|乡|街道办事处|街道|管委会|管理委员会|所|站|队)$/;
 
-export type How = '链接文字' | '链接标题' | '图片说明' | '图片文件名' | '网址形态' | '子栏目' | '脚本列出的单位' | '单位信息公开页' | '信息公开导航' | '站点配置';
+export type How = '链接文字' | '链接标题' | '图片说明' | '图片文件名' | '网址形态' | '子栏目' | '脚本列出的单位' | '单位信息公开页' | '信息公开导航' | '部门乡镇目录' | '站点配置';
 
 export interface Found {
   url: string;
@@ -272,7 +274,7 @@ export function hubLinks($: cheerio.CheerioAPI, pageUrl: string, own: (u: URL) =
     const key = columnKey(url.href);
     const label = squeeze(name);
     if (seen.has(key) || !own(url) || !label) continue;
-    const how: How | null = HUB_NAME.test(label) || (HUB_SHAPE.test(url.pathname) && /公开/.test(label)) ? '信息公开导航' : units && UNIT_NAME.test(label) ? '单位信息公开页' : null;
+    const how: How | null = DIRECTORY.test(label) ? '部门乡镇目录' : HUB_NAME.test(label) || (HUB_SHAPE.test(url.pathname) && /公开/.test(label)) ? '信息公开导航' : units && UNIT_NAME.test(label) ? '单位信息公开页' : null;
     if (!how) continue;
     seen.add(key);
     out.push({ url: url.href, label, how });

@@ -202,9 +202,13 @@ export async function walkSite(config: SiteConfig, get: Get, opts: { browser?: b
         const next: Found[] = [...columnLinks($, at, own, here), ...scriptedColumns(text, at, own)];
         for (const sub of entry.children ? subColumns(text, at, entry, [new URL(at).host, new URL(config.baseUrl).host]) : []) next.push({ url: sub.url, label: sub.label ?? sub.id, how: '站点配置' });
         for (const c of next) enqueue({ entry: sub(entry, c, jobs.length), kind: 'column', depth: job.depth + 1, found: c });
-        // nothing here: the pages that lead towards the columns, a few levels deep
-        if (job.kind !== 'column' && !next.length && !taken.length && job.depth < 3) {
-          for (const h of hubLinks($, at, own, job.kind === 'hub')) enqueue({ entry, kind: h.how === '单位信息公开页' ? 'unit' : 'hub', depth: job.depth + 1, found: h });
+        // the pages that lead towards the columns, a few levels deep: the 部门/乡镇 directories
+        // and on them each unit's own page always, the 信息公开 pages when nothing was found here
+        if (job.kind !== 'column' && job.kind !== 'unit' && job.depth < 3) {
+          for (const h of hubLinks($, at, own, job.found.how === '部门乡镇目录')) {
+            if (h.how === '信息公开导航' && (next.length || taken.length)) continue;
+            enqueue({ entry, kind: h.how === '单位信息公开页' ? 'unit' : 'hub', depth: job.depth + 1, found: h });
+          }
         }
         if (job.kind !== 'hub' && job.kind !== 'unit' && !seenHere.length && !found.refused.length && !next.length) w.notes.push(`列表 ${at} 中没有任何条目${opts.browser ? '' : '（列表若由脚本生成，可在站点配置中设 fetch.browser）'}`);
       }

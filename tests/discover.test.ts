@@ -20,7 +20,7 @@ import { probe } from '../scrapers/probe.js';
 import { openDb, type Store } from '../server/db/client.js';
 import { crawlItems } from '../server/db/schema.js';
 import { StoreMemo } from '../server/store/figures.js';
-import { hanwebCounty, nextLinkCounty, pdsCounty, scriptCounty, sitesourcesCounty, trsCounty, vsbCounty, type County } from './web/county.js';
+import { directoryCounty, hanwebCounty, nextLinkCounty, pdsCounty, scriptCounty, sitesourcesCounty, trsCounty, vsbCounty, type County } from './web/county.js';
 import { startSite, type Site } from './web/site.js';
 
 const FAST = { delayMs: 0, jitterMs: 0, backoffMs: 1, timeoutMs: 5000, retries: 0 };
@@ -253,6 +253,32 @@ describe('every family of the local web, from its home page with no preset', () 
     expect(run.found.map((c) => `${c.unit} ${c.year}`).sort()).toEqual(reports(place).map((r) => `${r.agency} ${r.year}`).sort());
     expect(county.site.requests.filter((p) => p.includes('zfgzbg'))).toEqual([]);
     expect(county.site.maxConcurrent).toBe(1);
+  });
+});
+
+describe('departments and townships with 信息公开 pages of their own', () => {
+  it('finds each unit’s 年报 column from the 部门 directory’s links and the 乡镇 directory’s script, from the home page', async () => {
+    const county = await directoryCounty(
+      [{ agency: '新安县人民政府', year: 2024 }],
+      { 新安县财政局: [{ agency: '新安县财政局', year: 2024 }, { agency: '新安县财政局', year: 2023 }], 新安县教育局: [{ agency: '新安县教育局', year: 2024 }] },
+      { 新安县城关镇人民政府: [{ agency: '新安县城关镇人民政府', year: 2024 }], 新安县铁门镇人民政府: [{ agency: '新安县铁门镇人民政府', year: 2024 }] },
+    );
+    try {
+      const config = parseConfig({ id: county.config.id, name: county.config.name, baseUrl: county.site.url }, 'x.json');
+      const run = await crawlSource(null as never, null as never, config, { fetcher: new Fetcher(FAST), dryRun: true });
+      expect(run.found.map((c) => `${c.unit} ${c.year}`).sort()).toEqual(county.reports.map((r) => `${r.agency} ${r.year}`).sort());
+      expect(run.columns.filter((c) => c.reports).map((c) => `${c.how} ${c.url.replace(county.site.url, '')}`)).toEqual([
+        '链接文字 /zwgk/zfxxgknb/index.html',
+        '脚本列出的单位 /zwgk/xz/u0/ndbg/index.html',
+        '脚本列出的单位 /zwgk/xz/u1/ndbg/index.html',
+        '链接文字 /zwgk/bm/u0/ndbg/index.html',
+        '链接文字 /zwgk/bm/u1/ndbg/index.html',
+      ]);
+      // the units' other columns and the 政务公开 page's news were left alone
+      expect(county.site.requests.filter((p) => /xxgkzn|zcwj|tzgg/.test(p))).toEqual([]);
+    } finally {
+      await county.site.close();
+    }
   });
 });
 

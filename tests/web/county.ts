@@ -473,3 +473,44 @@ export async function treeCounty(root: Published[], columns: Column[], { who = D
   const config = configOf(who, site, 'trs', { url: `${base}index.html`, children: { depth: 2 } });
   return { ...county(site, config, all.map((x) => x.r), new Set()), columns };
 }
+
+const XINAN: Who = { id: 'henan.luoyang.xinan', name: '新安县人民政府', regionCode: '410323' };
+
+/**
+ * A portal whose departments and townships each have an 信息公开 page of their own with its
+ * own 年报 (ndbg) column, as 集约化 portals keep them: the departments listed on a 部门信息公开
+ * directory page, the townships only in the directory's script (a JS array of their roots to
+ * which the template appends `ndbg/index.html`); the government's own 年报 column on the
+ * 政务公开 page. The home page links only 政务公开.
+ */
+export async function directoryCounty(government: Published[], departments: Record<string, Published[]>, townships: Record<string, Published[]>, { who = XINAN }: SiteOptions = {}): Promise<County> {
+  const lists: Record<string, Published[]> = { '/zwgk/zfxxgknb/': government };
+  Object.values(departments).forEach((rs, i) => (lists[`/zwgk/bm/u${i}/ndbg/`] = rs));
+  Object.values(townships).forEach((rs, i) => (lists[`/zwgk/xz/u${i}/ndbg/`] = rs));
+  const all = Object.entries(lists).flatMap(([dir, rs]) => rs.map((r) => ({ dir, r })));
+  const ok = (body: string): Handler => (_q, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
+  const routes: Record<string, Handler> = {
+    ...homePage(who, '/zwgk/index.html', 'hub'),
+    '/zwgk/index.html': ok(`<html><body><ul class="gk-nav"><li><a href="/zwgk/xxgkzn/index.html">政府信息公开指南</a></li><li><a href="/zwgk/zfxxgknb/index.html">政府信息公开年报</a></li><li><a href="/zwgk/bm/index.html">部门信息公开</a></li><li><a href="/zwgk/xz/index.html">乡镇信息公开</a></li></ul>
+<ul class="news"><li><a href="/zwgk/tzgg/2025-01-02/1.html">新安县财政局关于2024年度预算执行情况的公告</a></li></ul></body></html>`),
+    '/zwgk/bm/index.html': ok(`<html><body><ul class="units">${Object.keys(departments).map((name, i) => `<li><a href="/zwgk/bm/u${i}/index.html">${name}</a></li>`).join('')}</ul></body></html>`),
+    '/zwgk/xz/index.html': ok(`<html><body><ul id="units"></ul><script>var units = [${Object.keys(townships).map((name, i) => `{"name": "${name}", "url": "/zwgk/xz/u${i}/"}`).join(', ')}];
+for (var i = 0; i < units.length; i++) document.getElementById('units').innerHTML += '<li><a href="' + units[i].url + 'ndbg/index.html">' + units[i].name + '</a></li>';</script></body></html>`),
+  };
+  Object.keys(departments).forEach((name, i) => {
+    routes[`/zwgk/bm/u${i}/index.html`] = ok(`<html><body><h2>${name}</h2><ul><li><a href="xxgkzn/index.html">信息公开指南</a></li><li><a href="ndbg/index.html">政府信息公开年报</a></li><li><a href="zcwj/index.html">政策文件</a></li></ul></body></html>`);
+  });
+  for (const [dir, rs] of Object.entries(lists)) {
+    routes[`${dir}index.html`] = ok(
+      `<html><body><div class="list"><ul>${rs.map((r) => `<li><a href="${dir}${all.findIndex((x) => x.r === r) + 100}.html">${r.agency}${r.year}年政府信息公开工作年度报告</a><span>${listDate(r, '15')}</span></li>`).join('')}</ul></div></body></html>`,
+    );
+  }
+  const fallback: Handler = (req, res) => {
+    const d = /\/(\d+)\.html$/.exec(req.url ?? '');
+    const x = d ? all[Number(d[1]) - 100] : undefined;
+    if (x && req.url === `${x.dir}${d![1]}.html`) return res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page(x.r));
+    res.writeHead(404, { 'content-type': 'text/html; charset=utf-8' }).end('<html><body>404</body></html>');
+  };
+  const site = await startSite(routes, fallback);
+  return county(site, configOf(who, site, 'generic', { url: '/' }), all.map((x) => x.r), new Set());
+}
