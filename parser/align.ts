@@ -77,7 +77,8 @@ export function tolerance(length: number): number {
  */
 export function numberingOf(printed: string): string | null {
   const t = toHalfWidth(printed).trim();
-  const m = /^(?:[(（]\s*([一二三四五六七八九十]+)\s*[)）]|([一二三四五六七八九十]+)\s*[、.．,，]|[(（]?\s*(\d{1,2})\s*(?:[)）.、．,，]|(?=[\u4e00-\u9fff])))/.exec(t);
+  // OCR reads a bracket as 《 》 < > at times
+  const m = /^(?:[(（《<]\s*([一二三四五六七八九十]+)\s*[)）》>]|([一二三四五六七八九十]+)\s*[、.．,，]|[(（《<]?\s*(\d{1,2})\s*(?:[)）》>.、．,，]|(?=[\u4e00-\u9fff])))/.exec(t);
   if (!m) return null;
   return m[1] ? `(${m[1]})` : (m[2] ?? m[3]!);
 }

@@ -6,7 +6,7 @@
 // all reduce to the same stream. When a row's values cannot be placed with certainty
 // the table is marked doubtful; figures are never inferred from the table's arithmetic.
 import type { RowSpec } from './layout.js';
-import { bestOccurrence, distance, numberingOf, tolerance } from './align.js';
+import { bestOccurrence, distance, numberingOf, overlap, tolerance } from './align.js';
 import { matchForm, toHalfWidth } from './normalize.js';
 import type { Cell, Line } from './types.js';
 import { isEnumerator, isProseNumber, readCell, type CellValue } from './values.js';
@@ -212,9 +212,17 @@ export function labelCore(spec: RowSpec): string {
  * A row whose phrase was not found, placed in the gap [lo, hi) its neighbours leave:
  * by the words of its label, allowing about one wrong, missing or extra character in
  * three (and no other row's label as near), else by its numbering when exactly one label
- * in the gap is printed with it.
+ * in the gap is printed with it, else — when it is the only row missing there — by its place.
  */
-function alignLabel(tokens: Token[], flat: string, spec: RowSpec, specs: RowSpec[], lo: number, hi: number): (Hit & { how: 'words' | 'numbering' }) | null {
+function alignLabel(
+  tokens: Token[],
+  flat: string,
+  spec: RowSpec,
+  specs: RowSpec[],
+  lo: number,
+  hi: number,
+  alone: boolean,
+): (Hit & { how: 'words' | 'numbering' | 'place' }) | null {
   if (hi <= lo) return null;
   const core = labelCore(spec);
   const max = tolerance(core.length);
@@ -228,16 +236,33 @@ function alignLabel(tokens: Token[], flat: string, spec: RowSpec, specs: RowSpec
     }
   }
   const expected = numberingOf(spec.label);
-  if (!expected) return null;
+  if (!expected) return alone ? byPlace(tokens, spec, lo, hi) : null;
   const numbered: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind !== 'text' || t.prose || t.flat0 < lo || t.flat1 > hi) continue;
     if (numberingOf(t.printed) === expected) numbered.push(i);
   }
-  if (numbered.length !== 1) return null;
+  if (numbered.length !== 1) return alone ? byPlace(tokens, spec, lo, hi) : null;
   const t = tokens[numbered[0]!]!;
   return { at: numbered[0]!, flat0: t.flat0, flat1: t.flat1, how: 'numbering' };
+}
+
+/**
+ * The only row missing between its neighbours, placed by that place: the one label in the
+ * gap that figures follow, sharing at least two characters in five with the official words
+ * (an OCR reading of "四、结转下年度继续办理" as "由、绪转下年度乡级夫理").
+ */
+function byPlace(tokens: Token[], spec: RowSpec, lo: number, hi: number): (Hit & { how: 'place' }) | null {
+  const labels: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'text' || t.prose || t.flat0 < lo || t.flat1 > hi || t.norm.length < 2) continue;
+    if (tokens[i + 1]?.kind === 'value') labels.push(i);
+  }
+  if (labels.length !== 1) return null;
+  const t = tokens[labels[0]!]!;
+  return overlap(t.norm, labelCore(spec)) >= 0.4 ? { at: labels[0]!, flat0: t.flat0, flat1: t.flat1, how: 'place' } : null;
 }
 
 /**
@@ -268,7 +293,11 @@ export function findAnchors(
       if (placed[i]) return;
       const before = placed.slice(0, i).filter((h): h is Hit => h !== null).pop();
       const after = placed.slice(i + 1).find((h): h is Hit => h !== null);
-      const hit = alignLabel(tokens, flat, spec, rows, before?.flat1 ?? 0, after?.flat0 ?? flat.length);
+      const next = placed.findIndex((h, k) => k > i && h !== null);
+      const prev = placed.slice(0, i).map((h) => h !== null).lastIndexOf(true);
+      // the only row missing between two placed neighbours (or after the last) may be placed by its place
+      const alone = placed.slice(prev + 1, next < 0 ? placed.length : next).filter((h) => h === null).length === 1 && prev >= 0;
+      const hit = alignLabel(tokens, flat, spec, rows, before?.flat1 ?? 0, after?.flat0 ?? flat.length, alone);
       if (hit && !anchors.some((a) => a.at === hit.at) && !placed.some((p) => p && p.at === hit.at)) {
         placed[i] = hit;
         aligned.push({ spec, printed: tokens[hit.at]!.printed });

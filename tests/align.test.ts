@@ -60,6 +60,15 @@ describe('a row label printed with slips', () => {
     expect(tableValues(r.values)).toEqual(s.values);
   });
 
+  it('is read by its place and numbering as OCR read them on a real 150 dpi scan (淮安市 2024: “(七》兰针”, “由、绪转下年度乡级夫理”)', () => {
+    const r = read(printed.replace('(七) 总计', '(七》兰针').replace('四、结转下年度继续办理', '由、绪转下年度乡级夫理'));
+    expect(r.tables.s3).toBe('ok');
+    expect(r.values['s3.total.total']).toBe(36);
+    expect(r.values['s3.carried_out.total']).toBe(0);
+    expect(r.evidence['s3.carried_out.total']!.text).toContain('由、绪转下年度乡级夫理');
+    expect(tableValues(r.values)).toEqual(s.values);
+  });
+
   it('that neither words nor numbering place leaves its row unread, never guessed', () => {
     const r = read(printed.replace('5. 属于三类内部事务信息', '（见注）'));
     expect(r.tables.s3).toBe('doubtful');
