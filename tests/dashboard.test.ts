@@ -481,6 +481,25 @@ describe('dashboard in Chromium', () => {
     await row.locator('[data-testid=account-state]', { hasText: '正常' }).waitFor();
   });
 
+  it('prints 排行榜, 覆盖情况 and a report as a reviewer files them: the title and the table, not the app around them', async () => {
+    const v = (await app.inject({ method: 'GET', url: `/api/versions/${seeded.jia2024}`, headers: { cookie: await cookie() } })).json();
+    for (const [path, table, title] of [
+      ['/league?year=2024&region=41', '[data-testid=league]', '河南省 2024 年度 · 按“本年新收申请”从高到低排名'],
+      ['/coverage?from=2023&to=2024&region=4104', '[data-testid=coverage]', '平顶山市 2023–2024 年度 年度报告覆盖情况'],
+      [`/reports/${v.report.id}`, '[data-testid=s3]', null],
+    ] as const) {
+      await page.goto(`${base}${path}`);
+      await page.locator(`${table} tbody tr`).first().waitFor();
+      await page.emulateMedia({ media: 'print' });
+      expect(await page.locator('header.top').isVisible()).toBe(false);
+      expect(await page.locator('.filters').first().isVisible()).toBe(false);
+      expect(await page.locator(table).isVisible()).toBe(true);
+      if (title) expect(await page.locator('.print-title').first().textContent()).toContain(title);
+      await screenshot(page, `15-打印${path.split('?')[0]!.replace(/\//g, '-')}`);
+      await page.emulateMedia({ media: 'screen' });
+    }
+  });
+
   async function cookie(): Promise<string> {
     const c = (await page.context().cookies()).find((x) => x.name === 'nj_session')!;
     return `nj_session=${c.value}`;

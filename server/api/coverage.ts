@@ -1,7 +1,7 @@
 // Coverage: every agency of a region × every year, by the one definition of statuses
 // (按时 / 逾期 N 天 / 仅有图片 / 未发布 / 未到期), with its errors beside.
 import type { FastifyPluginAsync } from 'fastify';
-import { dataAsOf } from '../store/status.js';
+import { dataAsOf, regionNameOf } from '../store/status.js';
 import { coverageRows } from './queries.js';
 import { NO_NUL, regionOf, yearsOf, YEAR_RANGE } from './http.js';
 
@@ -30,7 +30,7 @@ export const coverageRoutes: FastifyPluginAsync = async (app) => {
         counts[c.status] = (counts[c.status] ?? 0) + 1;
         if (c.errors > 0) withErrors++;
       }
-      return { region, from, to, counts, withErrors, asOf: await dataAsOf(app.store.db, region), rows };
+      return { region, regionName: await regionNameOf(app.store.db, region), from, to, counts, withErrors, asOf: await dataAsOf(app.store.db, region), rows };
     });
     return reply.type('application/json; charset=utf-8').send(body);
   });

@@ -3,7 +3,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { RULES } from '../../checks/index.js';
 import { rowsOf } from '../db/client.js';
+import { FIRST_YEAR } from '../store/reports.js';
+import { statusRows } from '../store/status.js';
 import { regionOf } from './http.js';
+import { latestDueYear } from './overview.js';
 
 export const ruleRoutes: FastifyPluginAsync = async (app) => {
   app.get(
@@ -25,10 +28,15 @@ export const ruleRoutes: FastifyPluginAsync = async (app) => {
           where x.active and coalesce(a.region_code, '') like ${`${region}%`} ${q.year ? sql`and x.year = ${q.year}` : sql``}
           group by x.rule, x.state`),
       );
+      // 未发布 is counted when read, by the one definition of statuses, not by when the nightly
+      // check last raised its findings; those reviewed keep their state
+      const due = latestDueYear();
+      const missing = (await statusRows(app.store.db, { region, from: q.year ?? FIRST_YEAR, to: q.year ?? due })).filter((r) => r.status === 'missing').length;
       return RULES.map(({ id, severity, scope, title, basis, message }) => {
         const mine = counts.filter((c) => c.rule === id);
         const by = (state: string) => mine.filter((c) => c.state === state).reduce((a, c) => a + c.n, 0);
-        return { id, severity, scope, title, basis, message, open: by('open'), confirmed: by('confirmed'), dismissed: by('dismissed') };
+        const open = id === 'PUB.MISSING' ? Math.max(0, missing - by('confirmed') - by('dismissed')) : by('open');
+        return { id, severity, scope, title, basis, message, open, confirmed: by('confirmed'), dismissed: by('dismissed') };
       });
     },
   );
