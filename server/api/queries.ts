@@ -1,5 +1,5 @@
 // The queries behind the league table and coverage, shared by the API and the exports.
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { statusQuery, statusRows, type DateSource, type Status } from '../store/status.js';
 import { rowsOf, type Db } from '../db/client.js';
 import { METRICS, METRIC_BY_KEY, MIN_BASE } from './metrics.js';
