@@ -6,7 +6,6 @@ import { openDb } from '../server/db/client.js';
 import { StoreMemo } from '../server/store/figures.js';
 import { parseArgs, UsageError } from './args.js';
 
-
 const STATUS: Record<CrawlSummary['status'], string> = { ok: '正常', empty: '无报告', drifted: '栏目疑似改版', blocked: '被拦截', failed: '失败' };
 
 function year(flag: string | undefined, name: string): number | undefined {
@@ -31,7 +30,9 @@ export async function crawlCommand(argv: string[]): Promise<number> {
       if (s.status !== 'ok') bad++;
       process.stdout.write(
         `${config.id}（${config.name}）：${STATUS[s.status]}，列表 ${s.pages} 页，候选 ${s.candidates}，` +
-          (opts.dryRun ? `未存储（--dry-run）\n${s.found.map((c) => `  ${c.year ?? '年度不明'} ${c.title} ${c.url}`).join('\n')}\n` : `inserted ${s.inserted}, updated ${s.updated}, noop ${s.unchanged}, failed ${s.failed}, gone ${s.gone}\n`),
+          (opts.dryRun
+            ? `未存储（--dry-run）\n${[...s.found.map((c) => `  ${c.year ?? '年度不明'} ${c.title} ${c.url}`), ...s.refused.filter((r) => /\d/.test(r.title)).map((r) => `  未取（${r.reason}）${r.title} ${r.url}`)].join('\n')}\n`
+            : `inserted ${s.inserted}, updated ${s.updated}, noop ${s.unchanged}, failed ${s.failed}, gone ${s.gone}\n`),
       );
       for (const n of s.notes) process.stdout.write(`  ${n}\n`);
     }

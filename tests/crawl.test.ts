@@ -98,6 +98,8 @@ describe('nianjian crawl', () => {
       expect(dry.code).toBe(0);
       expect(dry.out).toContain('henan.test.jiaxian（郏县人民政府）：正常，列表 2 页，候选 1，未存储（--dry-run）');
       expect(dry.out).toContain('2024 郏县卫生健康委员会2024年政府信息公开工作年度报告');
+      // what it did not take, and why
+      expect(dry.out).toContain(`未取（工作要点）关于印发2024年郏县政务公开工作要点的通知 ${trs.site.url}/zwgk/zfxxgknb/202403/t20240301_901.html`);
       expect(trs.site.requests.filter((p) => /t\d{8}_\d+\.html/.test(p))).toEqual([]);
       const real = await nianjian(['crawl', '--source', 'henan.test.jiaxian'], env);
       expect(real.out).toContain('inserted 2, updated 0, noop 0, failed 0, gone 0');
