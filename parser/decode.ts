@@ -3,7 +3,7 @@
 
 export class UnreadableDocumentError extends Error {
   constructor(
-    readonly code: 'empty' | 'too_large' | 'binary' | 'unsupported_form' | 'malformed' | 'encrypted' | 'timeout',
+    readonly code: 'empty' | 'too_large' | 'binary' | 'unsupported_form' | 'malformed' | 'encrypted' | 'timeout' | 'crashed',
     message: string,
   ) {
     super(message);

@@ -5,8 +5,8 @@ import { decodeText, looksLikeHtml, MAX_BYTES, UnreadableDocumentError } from '.
 import { ofdToLines } from './extract/ofd.js';
 import { joinPages, type PageLines } from './extract/geometry.js';
 import { pageLinks } from './extract/links.js';
-import { imagePage, imageToLines, openOcr, type Ocr } from './extract/ocr.js';
-import { pdfToLines } from './extract/pdf.js';
+import { imagePage, imageToLines, MAX_IMAGE_PIXELS, openOcr, type Ocr } from './extract/ocr.js';
+import { pdfToLines, renderPdfPage } from './extract/pdf.js';
 import { docToLines, docxToLines } from './extract/word.js';
 import { readZip, zipNames } from './extract/zip.js';
 import { documentText, parseDocument, parseLines, printLines, sha256 } from './report.js';
@@ -136,12 +136,18 @@ function metaOf(input: DocumentInput, mediaType: string): DocumentMeta {
  */
 export async function readDocument(input: DocumentInput, opts: ReadOptions = {}): Promise<ParsedReport> {
   const x = await extract(input, opts);
-  if (!x) {
-    const report = parseDocument(input);
-    if (report.status !== 'not_report' || !opts.resolve) return report;
-    const html = decodeText(input.bytes);
-    return looksLikeHtml(html, input.mediaType) ? ((await fromLinks(input, html, report, opts)) ?? report) : report;
-  }
+  return x ? readLines(input, x) : finish(input, opts);
+}
+
+/** A text or HTML document's report; a page without one is read from what it links to. */
+async function finish(input: DocumentInput, opts: ReadOptions): Promise<ParsedReport> {
+  const report = parseDocument(input);
+  if (report.status !== 'not_report' || !opts.resolve) return report;
+  const html = decodeText(input.bytes);
+  return looksLikeHtml(html, input.mediaType) ? ((await fromLinks(input, html, report, opts)) ?? report) : report;
+}
+
+function readLines(input: DocumentInput, x: Extracted): ParsedReport {
   if (!x.lines.some((l) => l.cells.some((c) => c.text.trim()))) {
     throw new UnreadableDocumentError('empty', '文档中没有读到任何文字（可能是空白页或无法识别的图像）');
   }
@@ -218,6 +224,13 @@ async function fromLinks(page: DocumentInput, html: string, pageReport: ParsedRe
   return r;
 }
 
+/** The report and the document as the reader saw it (`printLines`), from one reading. */
+export async function readDocumentWithText(input: DocumentInput, opts: ReadOptions = {}): Promise<{ report: ParsedReport; text: string }> {
+  const x = await extract(input, opts);
+  if (!x) return { report: await finish(input, opts), text: documentText(input) };
+  return { report: readLines(input, x), text: printLines(x.lines) };
+}
+
 /** The document as the parser saw it: one line of text per extracted line or table row. */
 export async function readDocumentText(input: DocumentInput, opts: ReadOptions = {}): Promise<string> {
   const x = await extract(input, opts);
@@ -225,4 +238,17 @@ export async function readDocumentText(input: DocumentInput, opts: ReadOptions =
     return documentText(input);
   }
   return printLines(x.lines);
+}
+
+/** A page of a PDF at `scale` pixels per point, or a picture (page 1) turned by its EXIF orientation, as PNG. */
+export async function pagePng(bytes: Uint8Array, page: number, scale: number): Promise<Uint8Array | null> {
+  const form = sniff(bytes).form;
+  if (form === 'pdf') return (await renderPdfPage(bytes, page, scale)).png;
+  if (form !== 'image' || page !== 1) return null;
+  const { default: sharp } = await import('sharp');
+  try {
+    return new Uint8Array(await sharp(Buffer.from(bytes), { limitInputPixels: MAX_IMAGE_PIXELS, pages: 1 }).rotate().png().toBuffer());
+  } catch (e) {
+    throw new UnreadableDocumentError('malformed', `图片无法显示（${(e as Error).message}）`);
+  }
 }

@@ -3,7 +3,7 @@
 import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { sessionAccount } from './auth/accounts.js';
 import type { Store } from './db/client.js';
 import { StoreMemo } from './store/figures.js';
@@ -34,13 +34,43 @@ declare module 'fastify' {
   }
 }
 
+const BODY_LIMIT = 1024 * 1024;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Changes come only from our own pages: a browser names the page a request comes from
+ * (Origin, else Referer), and another origin — another port of the same host included,
+ * which SameSite cookies do not tell apart — is refused. A body must be JSON, which no
+ * HTML form can send and no other page can send without asking first (CORS preflight).
+ * Clients that are not browsers send neither header and carry no victim's cookie.
+ */
+function ownPageOnly(req: FastifyRequest): void {
+  const own = `${req.protocol}://${req.host}`;
+  const from = req.headers.origin ?? originOf(req.headers.referer);
+  if (from !== undefined && from !== own) throw new HttpError(403, 'cross_origin', '只接受本系统页面发出的修改请求');
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if ((hasBody || req.headers['content-type'] !== undefined) && !/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+    throw new HttpError(415, 'unsupported_media_type', '请求体只接受 JSON（Content-Type: application/json）');
+  }
+}
+
+function originOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'null';
+  }
+}
+
 /** Routes reachable without signing in. */
 const PUBLIC = new Set(['/api/session', '/api/health', '/api/setup']);
 
 export async function buildApp(store: Store, opts: { logger?: boolean; crawls?: Pick<CrawlSchedule, 'runNow'> } = {}): Promise<FastifyInstance> {
   // X-Forwarded-For is believed only behind a proxy named in NIANJIAN_TRUST_PROXY (its
   // address): otherwise anyone could pick the address the login limit counts by
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 1024 * 1024, trustProxy: process.env.NIANJIAN_TRUST_PROXY || false });
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: BODY_LIMIT, trustProxy: process.env.NIANJIAN_TRUST_PROXY || false });
   app.decorate('store', store);
   app.decorate('memo', new StoreMemo(store.db));
   app.decorate('results', new ResultCache(store.db));
@@ -59,6 +89,7 @@ export async function buildApp(store: Store, opts: { logger?: boolean; crawls?: 
     // by the route matched, not the raw URL: /%61pi/… is routed to /api/… too
     const route = req.routeOptions.url ?? '';
     if (!route.startsWith('/api/')) return;
+    if (!SAFE_METHODS.has(req.method)) ownPageOnly(req);
     const token = req.cookies[SESSION_COOKIE];
     req.account = token ? await sessionAccount(store.db, token) : null;
     if (!req.account && !PUBLIC.has(route)) throw new HttpError(401, 'unauthenticated', '请先登录');
@@ -68,6 +99,7 @@ export async function buildApp(store: Store, opts: { logger?: boolean; crawls?: 
     if (err instanceof HttpError) return reply.status(err.statusCode).send({ error: err.code, message: err.message });
     const e = err as { validation?: unknown; statusCode?: number; message: string; code?: string };
     if (e.validation) return reply.status(400).send({ error: 'bad_request', message: `请求参数有误：${e.message}` });
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return reply.status(413).send({ error: 'too_large', message: `请求体过大（上限 ${BODY_LIMIT / 1048576} MB）` });
     if (e.code?.startsWith('FST_ERR_CTP_')) return reply.status(400).send({ error: 'bad_request', message: '请求体不是合法的 JSON' });
     if (e.statusCode && e.statusCode < 500) return reply.status(e.statusCode).send({ error: 'bad_request', message: `请求有误：${e.message}` });
     req.log.error(err);

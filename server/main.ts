@@ -6,12 +6,14 @@ import { openDb } from './db/client.js';
 import { loadConfigs, sourcesDir } from '../scrapers/config.js';
 import { startCrawlQueue } from './crawl-queue.js';
 import { registerSources, scheduleCrawls } from './schedule.js';
+import { abandonDeadRuns } from './store/abandoned-runs.js';
 import { checkMissing } from './store/reports.js';
 
 const PORT = Number(process.env.PORT ?? 3000);
 const HOST = process.env.HOST ?? '127.0.0.1';
 
 const store = await openDb();
+const abandoned = await abandonDeadRuns(store);
 
 // Deadlines pass while nobody imports: look for missing reports every night (Beijing time).
 const missing = cron.schedule('30 2 * * *', async () => {
@@ -28,6 +30,7 @@ const queue = store.kind === 'postgres' ? await startCrawlQueue(process.env.DATA
 const crawls = scheduleCrawls(store.db, configs, log, queue);
 const app = await buildApp(store, { logger: true, crawls });
 app.log.info({ sources: new Set(crawls.tasks.map((t) => t.source)).size }, 'crawl schedule');
+if (abandoned.length) app.log.warn({ sources: abandoned }, 'crawl runs of a dead process marked failed');
 
 const stop = async () => {
   await missing.stop();

@@ -13,8 +13,15 @@ export function zipNames(bytes: Uint8Array): string[] {
   return readZip(bytes, () => false, false).names;
 }
 
-/** The names of the archive's entries and the content of those `want` asks for, every entry inflated and counted. */
-export function readZip(bytes: Uint8Array, want: (name: string) => boolean = () => false, inflate = true): { names: string[]; files: Map<string, Uint8Array> } {
+/** Takes an entry's content as it is inflated, chunk by chunk; may throw an UnreadableDocumentError to stop. */
+export type Sink = (chunk: Uint8Array, final: boolean) => void;
+
+/**
+ * The names of the archive's entries and the content of those `want` asks for, every entry
+ * inflated and counted. `want` may return a sink instead, which gets the entry as a stream
+ * and holds only what it chooses to.
+ */
+export function readZip(bytes: Uint8Array, want: (name: string) => boolean | Sink = () => false, inflate = true): { names: string[]; files: Map<string, Uint8Array> } {
   const names: string[] = [];
   const files = new Map<string, Uint8Array>();
   let total = 0;
@@ -27,7 +34,9 @@ export function readZip(bytes: Uint8Array, want: (name: string) => boolean = () 
       return;
     }
     if (!inflate) return;
-    const keep = want(file.name);
+    const wanted = want(file.name);
+    const sink = typeof wanted === 'function' ? wanted : null;
+    const keep = wanted === true;
     const chunks: Uint8Array[] = [];
     file.ondata = (err, chunk, final) => {
       if (error) return;
@@ -41,6 +50,15 @@ export function readZip(bytes: Uint8Array, want: (name: string) => boolean = () 
         file.terminate();
         return;
       }
+      if (sink) {
+        try {
+          sink(chunk, final);
+        } catch (e) {
+          error = e instanceof UnreadableDocumentError ? e : new UnreadableDocumentError('malformed', `${file.name} 无法读取（${(e as Error).message}）`);
+          file.terminate();
+        }
+        return;
+      }
       if (keep) chunks.push(chunk);
       if (final && keep) files.set(file.name, concat(chunks));
     };
@@ -51,7 +69,9 @@ export function readZip(bytes: Uint8Array, want: (name: string) => boolean = () 
     }
   });
   unzip.register(UnzipInflate);
-  const STEP = 1 << 20;
+  // compressed input is pushed in small steps: deflate inflates up to about 1,000 times, so
+  // a step of 16 KB can never become more than some 16 MB in memory at once
+  const STEP = 16 << 10;
   try {
     for (let i = 0; i < bytes.length && !error; i += STEP) unzip.push(bytes.subarray(i, i + STEP), i + STEP >= bytes.length);
   } catch (e) {

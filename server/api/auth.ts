@@ -1,13 +1,10 @@
 // Signing in and out (accounts themselves: accounts.ts).
 import type { FastifyPluginAsync } from 'fastify';
 import { login, logout, SESSION_DAYS } from '../auth/accounts.js';
+import { LoginThrottle } from '../auth/throttle.js';
 import { accountOf, HttpError, NO_NUL } from './http.js';
 
 export const SESSION_COOKIE = 'nj_session';
-
-/** Failed logins allowed per address and name in the window before further tries are refused. */
-const MAX_FAILURES = 10;
-const WINDOW_MS = 10 * 60_000;
 
 const ACCOUNT = {
   type: 'object',
@@ -15,8 +12,7 @@ const ACCOUNT = {
 } as const;
 
 export const authRoutes: FastifyPluginAsync = async (app) => {
-  const failures = new Map<string, number[]>();
-  const recent = (key: string) => (failures.get(key) ?? []).filter((t) => t > Date.now() - WINDOW_MS);
+  const throttle = new LoginThrottle();
 
   app.post(
     '/session',
@@ -35,15 +31,15 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const { username, password } = req.body as { username: string; password: string };
-      const key = `${req.ip}|${username}`;
-      const tries = recent(key);
-      if (tries.length >= MAX_FAILURES) throw new HttpError(429, 'too_many_attempts', '登录失败次数过多，请 10 分钟后再试');
-      // counted before the (slow) password check, so parallel attempts cannot all slip in
-      const attempt = Date.now();
-      failures.set(key, [...tries, attempt]);
+      const wait = throttle.wait(req.ip, username);
+      if (wait > 0) {
+        reply.header('retry-after', Math.ceil(wait / 1000));
+        throw new HttpError(429, 'too_many_attempts', `登录失败次数过多，请 ${Math.ceil(wait / 1000)} 秒后再试`);
+      }
+      const attempt = throttle.attempt(req.ip, username);
       const session = await login(app.store.db, username, password);
       if (!session) throw new HttpError(401, 'bad_credentials', '用户名或密码错误');
-      failures.delete(key);
+      attempt.succeeded();
       reply.setCookie(SESSION_COOKIE, session.token, {
         path: '/',
         httpOnly: true,

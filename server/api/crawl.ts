@@ -98,7 +98,15 @@ export const crawlRoutes: FastifyPluginAsync = async (app) => {
 
   app.post(
     '/crawl/sources/:id/run',
-    { schema: { tags: ['抓取'], summary: '立即抓取一个站点（审核员）；进度见该站点的抓取记录', params: SOURCE_PARAM } },
+    {
+      schema: {
+        tags: ['抓取'],
+        summary: '立即抓取一个站点（审核员）；进度见该站点的抓取记录',
+        params: SOURCE_PARAM,
+        // nothing to choose yet; the body is still required, so that only JSON can start a crawl
+        body: { type: 'object', additionalProperties: false, properties: {} },
+      },
+    },
     async (req, reply) => {
       const account = requireRole(req, 'reviewer');
       const source = await sourceOf(req);

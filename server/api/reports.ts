@@ -4,24 +4,21 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { and, asc, desc, eq } from 'drizzle-orm';
 import { similarity } from '../../checks/history-rules.js';
-import { MAX_IMAGE_PIXELS, readDocumentText, renderPdfPage, sniff, UnreadableDocumentError } from '../../parser/index.js';
+import { PARSER, UnreadableDocumentError } from '../../parser/index.js';
 import { agencies, corrections, documents, findings, reportVersions, reports } from '../db/schema.js';
-import { correctValue, loadVersion, notCheckedAcrossYears } from '../store/reports.js';
+import { readerPool } from '../reading/pool.js';
+import { cachedPage, cachePage } from '../store/page-images.js';
+import { correctionProblem, correctValue, loadVersion, notCheckedAcrossYears } from '../store/reports.js';
+import { storeText, textWindow } from '../store/texts.js';
 import { assertInRegion, attachment, HttpError, ID_PARAM, MAX_ID, NO_NUL, notFound, requireRole } from './http.js';
 
 const ID = ID_PARAM;
 /** Pixels per PDF point of a page image: evidence boxes (points) are drawn at this scale. */
 const PAGE_SCALE = 2;
 
-/** A picture as the reader saw it (turned by its EXIF orientation), as PNG, bounded like the reader. */
-async function imagePng(bytes: Uint8Array): Promise<Uint8Array> {
-  const { default: sharp } = await import('sharp');
-  try {
-    return new Uint8Array(await sharp(Buffer.from(bytes), { limitInputPixels: MAX_IMAGE_PIXELS, pages: 1 }).rotate().png().toBuffer());
-  } catch (e) {
-    throw new UnreadableDocumentError('malformed', `图片无法显示（${(e as Error).message}）`);
-  }
-}
+/** Lines of the reader's text one request may ask for. */
+const MAX_TEXT_LINES = 2000;
+
 const EXTENSION: Record<string, string> = { 'text/html': 'html', 'text/plain': 'txt', 'text/markdown': 'md', 'application/pdf': 'pdf',
   'application/msword': 'doc',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
@@ -34,6 +31,17 @@ const EXTENSION: Record<string, string> = { 'text/html': 'html', 'text/plain': '
 
 export const reportRoutes: FastifyPluginAsync = async (app) => {
   const db = app.store.db;
+
+  /** Concurrent requests for the same page or text share one reading. */
+  const inFlight = new Map<string, Promise<unknown>>();
+  function once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    let p = inFlight.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = work().finally(() => inFlight.delete(key));
+      inFlight.set(key, p);
+    }
+    return p;
+  }
 
   /** The version with its report and agency, after checking the account may see it. */
   async function versionOf(req: FastifyRequest, id: number) {
@@ -103,34 +111,66 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const { id, page } = req.params as { id: number; page: number };
       const { version } = await versionOf(req, id);
-      const [doc] = await db.select().from(documents).where(eq(documents.sha256, version.sha256));
-      if (!doc) throw notFound('原始文档');
-      const form = sniff(doc.bytes).form;
-      let png: Uint8Array;
-      try {
-        if (form === 'pdf') png = (await renderPdfPage(doc.bytes, page, PAGE_SCALE)).png;
-        else if (form === 'image' && page === 1) png = await imagePng(doc.bytes);
-        else throw new HttpError(404, 'not_found', '该文档没有这一页的图像（网页、Word 文档请看解析文本）');
-      } catch (e) {
-        if (e instanceof UnreadableDocumentError) throw new HttpError(422, 'unreadable', e.message);
-        throw e;
-      }
+      const png = await once(`page:${version.sha256}:${page}`, async () => {
+        const cached = await cachedPage(db, version.sha256, page);
+        if (cached) return cached;
+        const [doc] = await db.select({ bytes: documents.bytes }).from(documents).where(eq(documents.sha256, version.sha256));
+        if (!doc) throw notFound('原始文档');
+        let rendered: Uint8Array | null;
+        try {
+          rendered = await readerPool().page(doc.bytes, page, PAGE_SCALE);
+        } catch (e) {
+          if (e instanceof UnreadableDocumentError) throw new HttpError(422, 'unreadable', e.message);
+          throw e;
+        }
+        if (!rendered) throw new HttpError(404, 'not_found', '该文档没有这一页的图像（网页、Word 文档请看解析文本）');
+        await cachePage(db, version.sha256, page, rendered);
+        return rendered;
+      });
       return reply.type('image/png').header('cache-control', 'private, max-age=86400').header('x-content-type-options', 'nosniff').send(Buffer.from(png));
     },
   );
 
-  app.get('/versions/:id/text', { schema: { tags: ['报告'], summary: '解析器看到的文本（逐行）', params: ID } }, async (req) => {
-    const { version } = await versionOf(req, (req.params as { id: number }).id);
-    const [doc] = await db.select().from(documents).where(eq(documents.sha256, version.sha256));
-    if (!doc) throw notFound('原始文档');
-    // OCR is not run on a request (a scan takes seconds a page): image pages are left out
-    try {
-      return { text: await readDocumentText({ bytes: doc.bytes, mediaType: doc.mediaType === 'application/octet-stream' ? undefined : doc.mediaType }, { ocr: false }) };
-    } catch (e) {
-      if (e instanceof UnreadableDocumentError) return { text: '', note: e.message };
-      throw e;
-    }
-  });
+  app.get(
+    '/versions/:id/text',
+    {
+      schema: {
+        tags: ['报告'],
+        summary: '解析器看到的文本（逐行，分段取）',
+        params: ID,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: { type: 'integer', minimum: 1, maximum: 100_000_000, default: 1, description: '从第几行起' },
+            count: { type: 'integer', minimum: 1, maximum: MAX_TEXT_LINES, default: MAX_TEXT_LINES, description: '行数' },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { version } = await versionOf(req, (req.params as { id: number }).id);
+      const { from, count } = req.query as { from: number; count: number };
+      let window = await textWindow(db, version.sha256, from, count);
+      if (!window) {
+        // imported before texts were kept: read once in the pool (without OCR), kept from then on
+        const note = await once(`text:${version.sha256}`, async () => {
+          const [doc] = await db.select({ bytes: documents.bytes, mediaType: documents.mediaType }).from(documents).where(eq(documents.sha256, version.sha256));
+          if (!doc) throw notFound('原始文档');
+          try {
+            await storeText(db, version.sha256, PARSER, await readerPool().text({ bytes: doc.bytes, mediaType: doc.mediaType === 'application/octet-stream' ? undefined : doc.mediaType }));
+            return null;
+          } catch (e) {
+            if (e instanceof UnreadableDocumentError) return e.message;
+            throw e;
+          }
+        });
+        if (note) return { text: '', from: 1, to: 0, total: 0, note };
+        window = (await textWindow(db, version.sha256, from, count))!;
+      }
+      return { text: window.lines.join('\n'), from: window.from, to: window.from + window.lines.length - 1, total: window.total };
+    },
+  );
 
   app.get(
     '/versions/:id/diff',
@@ -199,6 +239,8 @@ export const reportRoutes: FastifyPluginAsync = async (app) => {
       const body = req.body as { key: string; value: number | null; reason: string };
       const reading = await loadVersion(db, app.memo, id);
       if (!(body.key in reading!.evidence)) throw new HttpError(400, 'bad_request', `该报告没有单元格 ${body.key}`);
+      const problem = correctionProblem(body.key, body.value);
+      if (problem) throw new HttpError(400, 'bad_request', problem);
       await correctValue(db, app.memo, { versionId: id, key: body.key, value: body.value, author: account.username, reason: body.reason });
       return { ok: true };
     },

@@ -4,7 +4,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -12,6 +11,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { loadRegions } from '../store/regions.js';
+import { PGliteThread } from './pglite-thread.js';
 import * as schema from './schema.js';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -114,15 +114,16 @@ export async function openDb(options: OpenOptions = {}): Promise<Store> {
     const dir = options.dataDir ?? process.env.NIANJIAN_DATA_DIR ?? './data';
     const memory = dir.startsWith('memory://');
     const unlock = memory ? () => {} : lockDir(resolve(dir));
-    let pg: PGlite;
+    let pg: PGliteThread;
     try {
-      pg = new PGlite(memory ? undefined : resolve(dir));
+      pg = new PGliteThread(memory ? undefined : resolve(dir));
       await pg.waitReady;
     } catch (e) {
       unlock();
       throw e;
     }
-    const db = drizzlePglite(pg, { schema });
+    // drizzle takes the thread for the PGlite it stands in for (query and transaction)
+    const db = drizzlePglite({ client: pg as never, schema });
     store = {
       db: db as unknown as Db,
       kind: 'pglite',

@@ -5,13 +5,16 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { checkReport, RULES } from '../../checks/index.js';
 import { agencyForm } from '../../parser/normalize.js';
-import { readDocument, sha256, sniff, UnreadableDocumentError, type ParsedReport } from '../../parser/index.js';
+import { sha256, sniff, UnreadableDocumentError, type ParsedReport } from '../../parser/index.js';
 import type { Db } from '../db/client.js';
 import { documents, fetches, importFailures } from '../db/schema.js';
 import { resolveAgency, type AgencyRow } from './agencies.js';
 import { factsOf } from './facts.js';
 import { encodeFigures, readingOf, type StoreMemo } from './figures.js';
 import { agencyKey, currentOf, makeCurrent, recheckAround } from './reports.js';
+import { readerPool } from '../reading/pool.js';
+import type { ReaderText } from '../reading/text.js';
+import { storeText } from './texts.js';
 import { writeVersion } from './write.js';
 
 const SINGLE_REPORT_RULES = RULES.filter((r) => r.scope === 'report').map((r) => r.id);
@@ -84,11 +87,13 @@ export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput
   };
 
   let report: ParsedReport;
+  let text: ReaderText;
   try {
-    report = await readDocument(
+    // in the reader pool: a document that exhausts a reader's memory or time ends here with its reason
+    ({ report, text } = await readerPool().read(
       { bytes: input.bytes, file: input.source, url: /^https?:/.test(input.source) ? input.source : undefined, mediaType: input.mediaType, publishedAt: input.publishedAt },
       { resolve: input.resolve },
-    );
+    ));
   } catch (e) {
     return failed(e instanceof UnreadableDocumentError ? e.message : `解析失败（内部错误：${briefly(e)}）`);
   }
@@ -129,6 +134,7 @@ export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput
     throw e;
   }
   crashPoint('after-write');
+  await storeText(db, sha, report.parser, text);
   const result: ImportResult = {
     outcome: written.versionId === null ? 'noop' : written.created ? 'inserted' : 'updated',
     reportId: written.reportId,

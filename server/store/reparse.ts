@@ -3,12 +3,14 @@
 // `reparse_changes` under the run, so that nothing the office saw silently changes.
 import { eq, sql } from 'drizzle-orm';
 import { checkReport } from '../../checks/index.js';
-import { readDocument, PARSER, type ParsedReport } from '../../parser/index.js';
+import { PARSER, type ParsedReport } from '../../parser/index.js';
 import type { Db } from '../db/client.js';
 import { agencies, documents, figures, parserRuns, reparseChanges, reportVersions, reports } from '../db/schema.js';
+import { readerPool } from '../reading/pool.js';
 import { encodeFigures, readingOf, type StoreMemo } from './figures.js';
 import { saveFindings } from './findings.js';
 import { agencyKey, applyCorrections, versionsToReread, loadVersion, recheckAround, refreshFacts } from './reports.js';
+import { storeText } from './texts.js';
 
 export interface ReparseSummary {
   runId: number;
@@ -50,7 +52,9 @@ export async function reparse(db: Db, memo: StoreMemo, opts: { all?: boolean; fo
     const before = await loadVersion(db, memo, versionId, true);
     let after: ParsedReport;
     try {
-      after = await readDocument({ bytes: v.bytes, mediaType: v.mediaType === 'application/octet-stream' ? undefined : v.mediaType, file: before?.source.file });
+      const read = await readerPool().read({ bytes: v.bytes, mediaType: v.mediaType === 'application/octet-stream' ? undefined : v.mediaType, file: before?.source.file });
+      after = read.report;
+      await storeText(db, v.sha256, after.parser, read.text);
     } catch {
       summary.failed++;
       continue;

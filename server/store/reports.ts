@@ -4,6 +4,7 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { checkHistory, checkPublication, checkReport, toFinding, RULE_BY_ID, type Checked } from '../../checks/index.js';
 import { PUBLICATION_CHECKS } from '../../checks/publication-rules.js';
+import { AMOUNT_KEYS, SIGNED_KEYS } from '../../parser/layout.js';
 import type { NotChecked, ParsedReport } from '../../parser/types.js';
 import type { Db } from '../db/client.js';
 import { agencies, auditLog, corrections, fetches, figures, reportVersions, reports } from '../db/schema.js';
@@ -224,12 +225,34 @@ export async function checkMissing(db: Db, now: Date): Promise<number> {
 }
 
 /** A reviewer's correction of a figure, kept beside the original; the checks are re-run. */
+/** Counts and amounts a correction may set: what a county agency can print, and no more. */
+const MAX_FIGURE = 1e9;
+
+/** Why a corrected value cannot stand for this cell (in Chinese), or null when it can. */
+export function correctionProblem(key: string, value: number | null): string | null {
+  if (value === null) return null;
+  if (!Number.isFinite(value)) return '更正值必须是数字';
+  if (AMOUNT_KEYS.has(key)) {
+    if (value < 0 || value > MAX_FIGURE) return `金额（万元）应在 0 到 ${MAX_FIGURE} 之间`;
+    // amounts are printed to the 分 at most: 6 decimals of 万元
+    if (Math.abs(Math.round(value * 1e6) - value * 1e6) > 1e-6 * Math.max(1, value)) return '金额（万元）最多保留 6 位小数';
+    return null;
+  }
+  if (!Number.isInteger(value)) return '件数必须是整数';
+  if (SIGNED_KEYS.has(key) ? Math.abs(value) > MAX_FIGURE : value < 0 || value > MAX_FIGURE) {
+    return SIGNED_KEYS.has(key) ? `增减数应在 -${MAX_FIGURE} 到 ${MAX_FIGURE} 之间` : `件数应在 0 到 ${MAX_FIGURE} 之间`;
+  }
+  return null;
+}
+
 export async function correctValue(
   db: Db,
   memo: StoreMemo,
   input: { versionId: number; key: string; value: number | null; author: string; reason: string },
 ): Promise<void> {
   if (!input.reason.trim()) throw new Error('更正必须说明理由');
+  const problem = correctionProblem(input.key, input.value);
+  if (problem) throw new Error(problem);
   const [v] = await db.select({ reportId: reportVersions.reportId }).from(reportVersions).where(eq(reportVersions.id, input.versionId));
   if (!v) throw new Error(`没有编号为 ${input.versionId} 的报告版本`);
   await db.transaction(async (tx) => {

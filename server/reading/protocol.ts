@@ -1,0 +1,18 @@
+// The messages between the reader pool and its processes.
+import type { ReadOptions } from '../../parser/read.js';
+import type { DocumentInput } from '../../parser/types.js';
+
+export type Task =
+  | { kind: 'read'; input: DocumentInput; opts: Omit<ReadOptions, 'resolve'>; resolve: boolean }
+  | { kind: 'text'; input: DocumentInput; timeoutMs: number }
+  | { kind: 'page'; bytes: Uint8Array; page: number; scale: number };
+
+export type ParentMessage =
+  | { kind: 'job'; job: number; task: Task; maxOutput: number }
+  | { kind: 'resolved'; ask: number; bytes: Uint8Array | null };
+
+export type ChildMessage =
+  | { kind: 'ready' }
+  | { kind: 'resolve'; job: number; ask: number; url: string }
+  | { kind: 'done'; job: number; result: unknown }
+  | { kind: 'failed'; job: number; code: string; message: string };
