@@ -495,6 +495,8 @@ describe('dashboard in Chromium', () => {
       expect(await page.locator('.filters').first().isVisible()).toBe(false);
       expect(await page.locator(table).isVisible()).toBe(true);
       if (title) expect(await page.locator('.print-title').first().textContent()).toContain(title);
+      // the headings a screen sorts by print as headings
+      for (const h of await page.locator(`${table} thead th`).allTextContents()) expect(h.trim()).not.toBe('');
       await screenshot(page, `15-打印${path.split('?')[0]!.replace(/\//g, '-')}`);
       await page.emulateMedia({ media: 'screen' });
     }
