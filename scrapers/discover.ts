@@ -196,7 +196,7 @@ export function scriptEndpoints(html: string, pageUrl: string): string[] {
 
 /** What a 年报 column is called, and what its address looks like. */
 const COLUMN_NAME = /年报|年度报告|信息公开报告/;
-const COLUMN_SHAPE = /(?:^|[/_.-])(?:zfxxgknb|xxgknb|zfxgknb|xxgknbgs|zwgknb|gknb|xxgkndbg|zfxxgkndbg|ndbg(?:_\d+)?|nianbao|ndxxgkbg)(?:[/_.-]|$)/i;
+const COLUMN_SHAPE = /(?:^|[/_.-])(?:zfxxgknb|xxgknb|zfxgknb|xxgknbgs|zwgknb|gknb|xxgkndbg|zfxxgkndbg|gkndbg|ndbg(?:_\d+)?|nianbao|ndxxgkbg)(?:[/_.-]|$)/i;
 /** An article's address, not a column's: dated folders, TRS t-ids, long numeric ids. */
 const ARTICLE = /\/(?:19|20)\d{2}-?\d{2}(?:-?\d{2})?\/[^/]+$|\/t\d{8}_\d+|\/\d{5,}\.s?html?$|\/art_\d+_\d+|\/article[0-9a-f]{8,}/i;
 /** Sub-columns of a 年报 column: by unit type, by year, or a unit's own name. */

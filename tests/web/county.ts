@@ -57,7 +57,8 @@ function page(r: Published): string {
   const m = r.year <= 2020 ? model2019() : baseModel();
   m.title = `${r.agency}${r.year}年政府信息公开工作年度报告`;
   r.change?.(m.values);
-  return renderHtml(m);
+  // a late report's page says when it was published, as its list does
+  return r.published ? renderHtml(m).replace(/2025-01-20( 10:31)?/g, (_, time: string | undefined) => `${r.published}${time ?? ''}`) : renderHtml(m);
 }
 
 /** The site with the hands a test changes it by: what its lists show, what a report says. */
@@ -205,7 +206,7 @@ export async function hanwebCounty(reports: Published[], { who = BAOFENG, perPag
         : page(r).replace(/^[\s\S]*<div class="TRS_Editor">|<\/div><\/div>\s*<div class="footer">[\s\S]*$/g, '');
       return res
         .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
-        .end(`<html><head><title>${r.agency}${r.year}年政府信息公开工作年度报告 宝丰县人民政府</title><meta name="ArticleTitle" content="${r.agency}${r.year}年政府信息公开工作年度报告"><meta name="PubDate" content="${r.year + 1}-01-25 10:31"></head><body><div id="zoom"><!--ZJEG_RSS.content.begin--><meta name="ContentStart">${body}<meta name="ContentEnd"><!--ZJEG_RSS.content.end--></div></body></html>`);
+        .end(`<html><head><title>${r.agency}${r.year}年政府信息公开工作年度报告 宝丰县人民政府</title><meta name="ArticleTitle" content="${r.agency}${r.year}年政府信息公开工作年度报告"><meta name="PubDate" content="${listDate(r, '25')} 10:31"></head><body><div id="zoom"><!--ZJEG_RSS.content.begin--><meta name="ContentStart">${body}<meta name="ContentEnd"><!--ZJEG_RSS.content.end--></div></body></html>`);
     }
     if (url.pathname === '/module/download/downfile.jsp') {
       // Hanweb refuses a download that does not come from its article page
