@@ -14,6 +14,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../scrapers/config.js';
 import { crawlSource } from '../scrapers/crawl.js';
+import { readDetail } from '../scrapers/detail.js';
 import { classifyTitle, columnLinks, contentBlock, pagerOf, reportLinks } from '../scrapers/discover.js';
 import { Fetcher, proxyFor } from '../scrapers/fetch.js';
 import { probe } from '../scrapers/probe.js';
@@ -203,6 +204,16 @@ describe('held-out real templates (saved by others, no rule of ours written from
     const file = readFileSync(new URL('./fixtures/sites/nmg.ordos.egb/69.js', import.meta.url), 'utf8');
     return file.slice(file.indexOf('const html = `') + 'const html = `'.length, file.indexOf('`;\n\t\tconst root')).replace(/\\([\\"'`$])/g, '$1');
   };
+
+  it('万载县 (Jiangxi, 2023): the body of a detail page of another template found by its text, its title, date and unit from the page', () => {
+    const html = readFileSync(new URL('./fixtures/sites/jiangxi.wanzai/tjgb-2022.html', import.meta.url), 'utf8');
+    const body = contentBlock(cheerio.load(html))!;
+    expect(body.attr('class')).toBe('article-content article-content-body');
+    const text = body.text().replace(/\s+/g, '');
+    expect(text.startsWith('万载县统计局国家统计局万载调查队（2023年5月）2022年，万载全县上下')).toBe(true);
+    expect(text.length).toBeGreaterThan(7000);
+    expect(readDetail(html, { container: [], attachments: true })).toEqual({ title: '万载县2022年国民经济和社会发展统计公报', date: '2023-08-16', unit: '万载县统计局', container: true });
+  });
 
   it('鄂尔多斯 恩格贝 (TRS, 2020): the 4 reports of its 10 items, the news refused, the script pager read', async () => {
     const page = ordos();
