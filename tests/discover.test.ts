@@ -215,6 +215,15 @@ describe('held-out real templates (saved by others, no rule of ours written from
     expect(readDetail(html, { container: [], attachments: true })).toEqual({ title: '万载县2022年国民经济和社会发展统计公报', date: '2023-08-16', unit: '万载县统计局', container: true });
   });
 
+  it('宜春 (Jiangxi, 2023): its home page’s 年报 column, and nothing else, found; its 政府工作报告 refused', () => {
+    const html = readFileSync(new URL('./fixtures/sites/jiangxi.yichun/home.html', import.meta.url), 'utf8');
+    const own = (u: URL) => u.hostname.endsWith('yichun.gov.cn');
+    expect(columnLinks(cheerio.load(html), 'http://www.yichun.gov.cn/', own, null)).toEqual([{ url: 'http://www.yichun.gov.cn/ycsrmzf/zfxxgknb/redirect_firstChannel.shtml', label: '政府信息公开年度报告', how: '链接文字' }]);
+    const links = reportLinks(html, 'http://www.yichun.gov.cn/', { own });
+    expect(links.items).toEqual([]);
+    expect(links.refused.map((r) => r.reason)).toEqual(['没有年度（栏目或导航链接）', '政府工作报告']);
+  });
+
   it('鄂尔多斯 恩格贝 (TRS, 2020): the 4 reports of its 10 items, the news refused, the script pager read', async () => {
     const page = ordos();
     const site = await startSite({ '/xxgk/xxgknb/index.html': (_q, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page) });
