@@ -220,9 +220,13 @@ const RULE_DARK = 200;
 /** The lightest a glyph's ink may be: a blurred low-resolution scan prints its strokes grey. */
 const DARK_MAX = 190;
 
+/** A page whose ink averages darker than this is a crisp print: its faint marks are noise, not glyphs. */
+const CRISP_INK = 100;
+
 /**
- * The ink level of this page (Otsu's threshold between ink and paper), never below DARK:
- * a crisp print keeps DARK, while the blurred grey strokes of a 150 dpi scan still count as ink.
+ * The ink level of this page: DARK for a crisp print (ink averaging near black); for a
+ * blurred, low-resolution or JPEG-softened scan, whose strokes print grey, Otsu's threshold
+ * between ink and paper, up to DARK_MAX.
  */
 function inkLevel(img: GrayImage): number {
   const hist = new Float64Array(256);
@@ -246,6 +250,13 @@ function inkLevel(img: GrayImage): number {
     const between = wB * wF * (sumB / wB - (sum - sumB) / wF) ** 2;
     if (between > best) [best, level] = [between, v];
   }
+  let inkSum = 0;
+  let inkCount = 0;
+  for (let v = 0; v < level; v++) {
+    inkSum += v * hist[v]!;
+    inkCount += hist[v]!;
+  }
+  if (!inkCount || inkSum / inkCount < CRISP_INK) return DARK;
   return Math.min(DARK_MAX, Math.max(DARK, level));
 }
 
