@@ -245,7 +245,8 @@ describe('bad documents end with a clear reason', () => {
     expect(bomb.length).toBeLessThan(1 << 20);
     const e = await refusal(readDocument({ bytes: bomb }));
     expect(e.code).toBe('too_large');
-    expect(e.message).toContain('压缩炸弹');
+    // the streaming DOCX reader stops at the body's size, the unzip bound at the archive's
+    expect(e.message).toMatch(/压缩炸弹|解压后超过/);
   });
 
   it('refuses a 100 MB image before decoding it, and an image of too many pixels', async () => {
