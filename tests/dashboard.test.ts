@@ -47,6 +47,8 @@ async function seedDashboard(store: Store): Promise<Record<string, number>> {
   ids.civil = await imp(reportText('郏县民政局', 2024), 'https://example.jiaxian.gov.cn/civil.html', { agency: '郏县民政局', publishedAt: '2025-03-05' });
   ids.yanshi = await imp(reportText('偃师区住房和城乡建设局', 2024), 'https://example.yanshi.gov.cn/zj.html', { publishedAt: '2025-01-10' });
   ids.pdf = await imp(readFileSync(join(FIXTURES, '003.pdf')), 'https://example.baofeng.gov.cn/2024.pdf', { agency: '宝丰县人民政府', publishedAt: '2025-03-20' });
+  // OCR read 郏县 as 郊县 on an old scan: a name nobody confirmed, for a reviewer to merge
+  ids.misread = await imp(reportText('郊县人民政府', 2022), 'scan-2022.txt', { agency: '郊县人民政府', publishedAt: '2023-03-01' });
   // a web page, 107 days past a department's 31 January (its list said 18 May)
   const page = { ...baseModel(), title: '偃师区财政局2024年政府信息公开工作年度报告' };
   ids.late = await imp(Buffer.from(renderHtml(page)), 'https://example.yanshi.gov.cn/czj-2024.html', { agency: '偃师区财政局', publishedAt: '2025-05-18' });
@@ -500,6 +502,25 @@ describe('dashboard in Chromium', () => {
       await screenshot(page, `15-打印${path.split('?')[0]!.replace(/\//g, '-')}`);
       await page.emulateMedia({ media: 'screen' });
     }
+  });
+
+  it('merges a misread agency into the one it is, from its page', async () => {
+    const [misread] = (await app.inject({ method: 'GET', url: `/api/agencies?q=${encodeURIComponent('郊县')}`, headers: { cookie: await cookie() } })).json();
+    expect(misread).toMatchObject({ name: '郊县人民政府', status: 'unconfirmed' });
+    await page.goto(`${base}/agencies/${misread.id}`);
+    const review = page.getByTestId('agency-review');
+    await review.waitFor();
+    await review.locator('input[type=search]').fill('郏县人民');
+    await review.getByRole('button', { name: '查找' }).click();
+    const option = review.locator('select option', { hasText: '郏县人民政府' });
+    await option.waitFor({ state: 'attached' });
+    await review.locator('select').selectOption((await option.getAttribute('value'))!);
+    await review.getByRole('button', { name: '并入' }).click();
+    await page.locator('h1', { hasText: /^郏县人民政府$/ }).waitFor();
+    // its 2022 report is now 郏县人民政府's
+    await page.locator('[data-testid=years] tbody td:first-child', { hasText: '2022' }).waitFor();
+    const audit = (await app.inject({ method: 'GET', url: '/api/audit?target=agency:', headers: { cookie: await cookie() } })).json();
+    expect(audit[0]).toMatchObject({ action: 'agency.merge', target: `agency:${misread.id}` });
   });
 
   async function cookie(): Promise<string> {
