@@ -212,7 +212,9 @@ export async function walkSite(config: SiteConfig, get: Get, opts: { browser?: b
         }
         if (job.kind !== 'hub' && job.kind !== 'unit' && !seenHere.length && !found.refused.length && !next.length) w.notes.push(`列表 ${at} 中没有任何条目${opts.browser ? '' : '（列表若由脚本生成，可在站点配置中设 fetch.browser）'}`);
       }
-      if (!seenHere.length && job.kind !== 'column') continue;
+      // a list's pager, not a navigation page's or a home page's news pager
+      const isList = job.kind === 'column' || (job.kind === 'start' && (taken.length > 1 || new URL(at).pathname !== '/'));
+      if (!isList || (!seenHere.length && job.kind !== 'column')) continue;
       // the list's further pages, from whatever the page prints of its pager
       const pager = pagerOf(text, at, max);
       const more = [...pager.urls, ...(i === 0 ? furtherPages(text, at, entry) : [])];

@@ -13,7 +13,7 @@ import * as cheerio from 'cheerio';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../scrapers/config.js';
-import { crawlSource } from '../scrapers/crawl.js';
+import { crawlSource, fetcherFor } from '../scrapers/crawl.js';
 import { readDetail } from '../scrapers/detail.js';
 import { classifyTitle, columnLinks, contentBlock, pagerOf, reportLinks } from '../scrapers/discover.js';
 import { Fetcher, proxyFor } from '../scrapers/fetch.js';
@@ -195,6 +195,8 @@ describe('reports, columns and pagers on real markup', () => {
     expect(proxyFor(new URL('http://localhost/'), 'http://127.0.0.1:9/', env)?.port).toBe('9');
     expect(proxyFor(new URL('http://www.zhecheng.gov.cn/'), 'direct', env)).toBeNull();
     expect(() => parseConfig({ id: 'x', name: 'x', baseUrl: 'http://example.gov.cn', fetch: { proxy: 'socks5://x' } }, 'x.json')).toThrow('x.json：fetch.proxy：须为代理地址');
+    // a site's own setting reaches its fetcher
+    expect(fetcherFor(parseConfig({ id: 'x', name: 'x', baseUrl: 'http://example.gov.cn', fetch: { proxy: 'http://127.0.0.1:3128' } }, 'x.json')).policy.proxy).toBe('http://127.0.0.1:3128');
   });
 });
 
