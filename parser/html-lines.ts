@@ -134,7 +134,7 @@ export function htmlToLines(html: string): HtmlLines {
           rs = cs = 1;
         }
         budget -= rs * cs;
-        cells.push({ text: textOf(td), pos: { table: t, row: r + 1, col: col + 1 }, ...(rs > 1 ? { rows: rs } : {}) });
+        cells.push({ text: textOf(td), pos: { table: t, row: r + 1, col: col + 1 }, ...(rs > 1 ? { rows: rs } : {}), ...(cs > 1 ? { cols: cs } : {}) });
         for (let rr = r; rr < r + rs; rr++) for (let cc = col; cc < col + cs; cc++) occupied(rr).add(cc);
         col += cs;
       }

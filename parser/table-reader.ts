@@ -504,6 +504,17 @@ export function readRows(
     }
     // a group heading row printed without figures is no subtotal row
     if (an.spec.group && (vals.length === 0 || allBlank(vals))) return;
+    // one merged cell printed across several columns: its 0 is each column's 0
+    const wide = vals.filter((t) => (t.cell.cols ?? 1) > 1);
+    const filled = vals.filter((t) => t.value!.semantics !== 'blank');
+    if (wide.length && filled.length < n && filled.length - wide.length + wide.reduce((a, t) => a + t.cell.cols!, 0) === n) {
+      if (!wide.every((t) => t.value!.semantics === 'number' && t.value!.value === 0)) {
+        warnings.push(`${name}：“${an.spec.label}”一行的数值印在跨列的合并单元格中，无法分到各列`);
+        doubtful = true;
+        return;
+      }
+      vals = filled.flatMap((t) => ((t.cell.cols ?? 1) > 1 ? Array.from({ length: t.cell.cols! }, () => t) : [t]));
+    }
     if (vals.length < n && !an.spec.group) {
       const glued = unglue(vals, n);
       if (glued === 'ambiguous') {

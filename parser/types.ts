@@ -22,6 +22,8 @@ export interface Cell {
   pos: SourcePos;
   /** grid rows a merged cell spans (rowspan), when more than one; the rows below carry no copy of it */
   rows?: number;
+  /** grid columns a merged cell spans (colspan), when more than one */
+  cols?: number;
   /** 0..1; extraction by OCR gives less than 1 */
   confidence?: number;
 }

@@ -9,7 +9,7 @@ const s = seed('003');
 const text = seedBytes(s.file).toString('utf8');
 
 /** The seed's § 三 rows as an HTML table, the three （六） sub-rows' 7 figures printed once, merged over them. */
-function page(merged: string[]): string {
+function page(merged: string[], colspan = 1): string {
   const lines = text.split('\n');
   const from = lines.findIndex((l) => l.includes('三、收到和处理政府信息公开申请情况'));
   const to = lines.findIndex((l) => l.includes('四、政府信息公开行政复议、行政诉讼情况'));
@@ -21,7 +21,7 @@ function page(merged: string[]): string {
     const labels = cells.filter((c) => !/^\d+$/.test(c.trim()));
     if (!label) return `<tr>${cells.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`;
     const first = /申请人无正当理由/.test(label);
-    const figures = first ? merged.map((v) => `<td rowspan="3">${v}</td>`).join('') : '';
+    const figures = first ? merged.map((v) => `<td rowspan="3"${colspan > 1 ? ` colspan="${colspan}"` : ''}>${v}</td>`).join('') : '';
     return `<tr>${labels.map((c) => `<td>${esc(c)}</td>`).join('')}${figures}</tr>`;
   });
   const before = lines.slice(0, from + 1).map((l) => `<p>${esc(l.replace(/\t/g, ' '))}</p>`).join('\n');
@@ -35,6 +35,14 @@ describe('a merged cell over （六）其他处理’s three sub-rows', () => {
     expect(r.tables.s3).toBe('ok');
     for (const row of ['no_correction', 'no_fee', 'other']) expect(r.values[`s3.other.${row}.total`]).toBe(0);
     expect(r.values['s3.total.total']).toBe(36);
+    expect(r.findings.filter((f) => f.rule.startsWith('S3.'))).toEqual([]);
+  });
+
+  it('holding one 0 across all seven columns is each cell’s 0', () => {
+    const r = analyse({ bytes: Buffer.from(page(['0'], 7)), mediaType: 'text/html' });
+    expect(r.tables.s3).toBe('ok');
+    for (const row of ['no_correction', 'no_fee', 'other']) for (const c of ['natural', 'legal', 'total']) expect(r.values[`s3.other.${row}.${c}`]).toBe(0);
+    expect(r.evidence['s3.other.other.natural']!.printed).toBe('0');
     expect(r.findings.filter((f) => f.rule.startsWith('S3.'))).toEqual([]);
   });
 

@@ -544,7 +544,7 @@ export function pageLines(p: PageContent, firstTable: number): PageLines {
       const read = p.cellText?.get(`${gi}:${c.row}:${c.col}`);
       const mine = read ? [] : p.items.filter((it) => inside(it, c.box));
       const text = read ? read.text : cellString(groupLines(mine));
-      const cell: Cell = { text, pos: { page: p.page, table, row: c.row + 1, col: c.col + 1, box: round(c.box) }, ...(c.rowspan > 1 ? { rows: c.rowspan } : {}) };
+      const cell: Cell = { text, pos: { page: p.page, table, row: c.row + 1, col: c.col + 1, box: round(c.box) }, ...(c.rowspan > 1 ? { rows: c.rowspan } : {}), ...(c.colspan > 1 ? { cols: c.colspan } : {}) };
       const confidence = read ? read.confidence : mine.some((i) => i.confidence !== undefined) ? Math.min(...mine.map((i) => i.confidence ?? 1)) : undefined;
       if (confidence !== undefined) cell.confidence = confidence;
       rows.set(c.row, [...(rows.get(c.row) ?? []), cell]);
