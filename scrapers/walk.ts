@@ -72,13 +72,17 @@ export function siteScope(config: SiteConfig): { own: (u: URL) => boolean; canon
   const base = new URL(config.baseUrl);
   const aliases = config.aliases.map((a) => new URL(a).host);
   const www = base.host.startsWith('www.') ? base.host.slice(4) : `www.${base.host}`;
-  const hosts = new Set([base.host, www, ...aliases]);
+  const names = new Set([www, ...aliases]);
+  const hosts = new Set([base.host, ...names]);
   const domains = new Set([base.host, ...aliases].map(siteDomain));
   const own = (u: URL) => hosts.has(u.host) || [...domains].some((d) => u.host === d || u.host.endsWith(`.${d}`));
   const canon = (url: string) => {
     const u = new URL(url);
     u.hash = '';
-    if (hosts.has(u.host)) u.host = base.host;
+    if (names.has(u.host)) {
+      u.protocol = base.protocol;
+      u.host = base.host;
+    }
     return u.href;
   };
   return { own, canon, adopt: (host) => hosts.add(host) };
@@ -192,7 +196,8 @@ export async function walkSite(config: SiteConfig, get: Get, opts: { browser?: b
           bound(`年度报告超过 ${MAX_REPORTS} 份，其余未取`);
           break;
         }
-        w.found.set(id, { ...c, referer: at });
+        // an alias's address is the site's: fetched where the site is reached
+        w.found.set(id, { ...c, url: id, referer: at });
       }
       column.reports += taken.length;
       const $ = cheerio.load(text);
@@ -201,13 +206,13 @@ export async function walkSite(config: SiteConfig, get: Get, opts: { browser?: b
         const here = job.kind === 'column' || taken.length ? folderOf(new URL(at)) : null;
         const next: Found[] = [...columnLinks($, at, own, here), ...scriptedColumns(text, at, own)];
         for (const sub of entry.children ? subColumns(text, at, entry, [new URL(at).host, new URL(config.baseUrl).host]) : []) next.push({ url: sub.url, label: sub.label ?? sub.id, how: '站点配置' });
-        for (const c of next) enqueue({ entry: sub(entry, c, jobs.length), kind: 'column', depth: job.depth + 1, found: c });
+        for (const c of next) enqueue({ entry: sub(entry, { ...c, url: canon(c.url) }, jobs.length), kind: 'column', depth: job.depth + 1, found: { ...c, url: canon(c.url) } });
         // the pages that lead towards the columns, a few levels deep: the 部门/乡镇 directories
         // and on them each unit's own page always, the 信息公开 pages when nothing was found here
         if (job.kind !== 'column' && job.kind !== 'unit' && job.depth < 3) {
           for (const h of hubLinks($, at, own, job.found.how === '部门乡镇目录')) {
             if (h.how === '信息公开导航' && (next.length || taken.length)) continue;
-            enqueue({ entry, kind: h.how === '单位信息公开页' ? 'unit' : 'hub', depth: job.depth + 1, found: h });
+            enqueue({ entry, kind: h.how === '单位信息公开页' ? 'unit' : 'hub', depth: job.depth + 1, found: { ...h, url: canon(h.url) } });
           }
         }
         if (job.kind !== 'hub' && job.kind !== 'unit' && !seenHere.length && !found.refused.length && !next.length) w.notes.push(`列表 ${at} 中没有任何条目${opts.browser ? '' : '（列表若由脚本生成，可在站点配置中设 fetch.browser）'}`);
@@ -226,7 +231,7 @@ export async function walkSite(config: SiteConfig, get: Get, opts: { browser?: b
         const end = j.kind === 'ok' ? Number(/"endPage"\s*:\s*(\d+)/.exec(j.text ?? '')?.[1] ?? 1) : 1;
         for (let n = 2; n <= Math.min(end, max); n++) more.push(new URL(`list${n}.html`, at).href);
       }
-      for (const u of more) if (!visited.has(u) && !queue.includes(u)) queue.push(u);
+      for (const u of more.map(canon)) if (!visited.has(u) && !queue.includes(u)) queue.push(u);
       if (i === 0 && pager.total !== null) column.total = pager.total;
     }
     if (job.kind === 'column' || job.kind === 'start') w.columns.push(column);

@@ -116,6 +116,18 @@ describe.skipIf(!existsSync(ZHECHENG))('a real county portal never configured (h
     expect(run).toMatchObject({ inserted: 15, updated: 0, failed: 81 });
   }, 120_000);
 
+  it('reached at a mirror’s own address with the real name as an alias: the absolute links are the site’s, fetched from the mirror, no proxy needed', async () => {
+    const mirror = server.proxy;
+    const config = parseConfig({ id: 'henan.shangqiu.zhecheng.mirror', name: '柘城县人民政府', regionCode: '411424', baseUrl: mirror, aliases: [HOST] }, 'zhecheng.json');
+    const before = server.log().length;
+    const run = await crawlSource(null as never, null as never, config, { fetcher: new Fetcher(FAST), dryRun: true });
+    expect(run.listed).toBe(99);
+    expect(run.found).toHaveLength(96);
+    expect(run.found.every((c) => c.url.startsWith(`${mirror}/xxgk/xxgknb/`))).toBe(true);
+    // every request came to the mirror by its own address, none in a proxy's absolute form
+    expect(server.log().slice(before).filter((l) => /"GET http/.test(l))).toEqual([]);
+  }, 60_000);
+
   it('probe on the home page prints the columns with how each was found and a config that crawls the same unedited', async () => {
     const fetcher = new Fetcher({ ...FAST, proxy: server.proxy });
     const p = await probe(`${HOST}/`, fetcher);
