@@ -94,16 +94,12 @@ export function candidates(items: ListItem[], entry: Entry): Candidate[] {
     });
 }
 
-/** A unit's own name, as a sub-column named after its unit prints it (not 部门, 乡镇 or a year). */
-const UNIT_NAME = /^[\u4e00-\u9fa5（）()]{2,30}(?:人民政府|政府|局|委员会|委|办公室|办|中心|院|镇|乡|街道办事处|街道|管委会|管理委员会)$/;
-const COLLECTIVE = /部门|乡镇|各|信息公开|年报|报告|本级|(?:19|20)\d{2}/;
-
 /**
- * The sub-columns a column page links to (部门 / 乡镇 / 2023年度 / a unit's own column), as
- * entries of their own: the parent's list, pager and filters, the year or unit their name
- * says. Only links on the site's own hosts.
+ * The sub-columns a column page links to by the config's `children` rule (selector, names,
+ * address shape, below the column's folder): an override for a site whose sub-columns the
+ * finder in discover.ts misses. Only links on the site's own hosts.
  */
-export function subColumns(text: string, pageUrl: string, entry: Entry, hosts: string[]): Entry[] {
+export function subColumns(text: string, pageUrl: string, entry: Entry, hosts: string[]): Array<{ url: string; label: string }> {
   const spec = entry.children;
   if (!spec) return [];
   const $ = cheerio.load(text);
@@ -111,7 +107,7 @@ export function subColumns(text: string, pageUrl: string, entry: Entry, hosts: s
   const folder = folderOf(here);
   const names = spec.text.map((r) => new RegExp(r));
   const shape = spec.href ? new RegExp(spec.href) : null;
-  const out: Entry[] = [];
+  const out: Array<{ url: string; label: string }> = [];
   const seen = new Set<string>([here.href.replace(/#.*$/, '')]);
   $(spec.selector).each((_, el) => {
     const label = ($(el).attr('title') || $(el).text()).replace(/\s+/g, '').trim();
@@ -128,17 +124,7 @@ export function subColumns(text: string, pageUrl: string, entry: Entry, hosts: s
     if (!names.some((r) => r.test(label)) || (shape && !shape.test(u.pathname))) return;
     if (spec.below && (!u.pathname.startsWith(folder) || folderOf(u) === folder)) return;
     seen.add(u.href);
-    const year = yearOf(label) ?? (/^((?:19|20)\d{2})\s*n?$/.exec(label) ? Number(label.slice(0, 4)) : null);
-    const unitName = UNIT_NAME.test(label) && !COLLECTIVE.test(label) ? label : undefined;
-    out.push({
-      ...entry,
-      id: `${entry.id}/${out.length + 1}`,
-      label,
-      url: u.href,
-      year: year ?? entry.year,
-      unit: unitName && entry.unit.type === 'auto' ? { type: 'auto', name: unitName } : entry.unit,
-      children: spec.depth > 1 ? { ...spec, depth: spec.depth - 1 } : undefined,
-    });
+    out.push({ url: u.href, label });
   });
   return out;
 }

@@ -205,7 +205,7 @@ export async function walkSite(config: SiteConfig, get: Get, opts: { browser?: b
         // the columns this page leads to: 年报 columns anywhere, sub-columns in a column's folder
         const here = job.kind === 'column' || taken.length ? folderOf(new URL(at)) : null;
         const next: Found[] = [...columnLinks($, at, own, here), ...scriptedColumns(text, at, own)];
-        for (const sub of entry.children ? subColumns(text, at, entry, [new URL(at).host, new URL(config.baseUrl).host]) : []) next.push({ url: sub.url, label: sub.label ?? sub.id, how: '站点配置' });
+        for (const c of subColumns(text, at, entry, [new URL(at).host, new URL(config.baseUrl).host])) next.push({ ...c, how: '站点配置' });
         for (const c of next) enqueue({ entry: sub(entry, { ...c, url: canon(c.url) }, jobs.length), kind: 'column', depth: job.depth + 1, found: { ...c, url: canon(c.url) } });
         // the pages that lead towards the columns, a few levels deep: the 部门/乡镇 directories
         // and on them each unit's own page always, the 信息公开 pages when nothing was found here
@@ -243,6 +243,7 @@ export async function walkSite(config: SiteConfig, get: Get, opts: { browser?: b
 /** A found column as a list of its own: the parent's list and filters, the year or unit its name says. */
 function sub(entry: Entry, c: Found, n: number): Entry {
   const year = yearOf(c.label) ?? (/^((?:19|20)\d{2})\s*n?$/.exec(c.label) ? Number(c.label.slice(0, 4)) : null);
+  // a column named after its unit (登封市水利局), not after a kind of unit or a year
   const unitName = UNIT_NAME.test(c.label) && !/部门|乡镇|各|信息公开|年报|报告|本级|(?:19|20)\d{2}/.test(c.label) ? c.label : undefined;
   return {
     ...entry,

@@ -108,7 +108,8 @@ describe('nianjian crawl', () => {
     } finally {
       await trs.site.close();
     }
-  }, 60_000);
+    // three processes, each opening its store: slow on a shared machine
+  }, 180_000);
 });
 
 describe.each(backends(tmp))('crawling on $name', (backend) => {
@@ -119,7 +120,7 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
     store = await backend.open();
     await emptyStore(store);
     memo = new StoreMemo(store.db);
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     for (const s of sites) await ('site' in s ? s.site : s).close();
     await store.close();
@@ -571,5 +572,5 @@ describe('the local web of Henan counties (demo and benchmark)', () => {
       await store.close();
       await web.close();
     }
-  });
+  }, 180_000);
 });
