@@ -72,7 +72,8 @@ describe.each(backends(() => mkdtempSync(join(tmpdir(), 'nianjian-dashboard-api-
     store = await backend.open();
     ids = await seedDashboard(store);
     await createAccount(store.db, { username: 'luoyang', password: PASSWORD, role: 'reviewer', regionCode: '4103', actor: 'test' });
-    county = await trsCounty([{ agency: '郏县卫生健康委员会', year: 2024 }]);
+    // 财政局 puts its report up on 18 May
+    county = await trsCounty([{ agency: '郏县卫生健康委员会', year: 2024 }, { agency: '郏县财政局', year: 2024, published: '2025-05-18' }]);
     schedule = scheduleCrawls(store.db, [county.config], () => {});
     await registerSources(store.db, [county.config]);
     // the route does not wait for the run; the test does, through the schedule it was given
@@ -157,7 +158,12 @@ describe.each(backends(() => mkdtempSync(join(tmpdir(), 'nianjian-dashboard-api-
     await crawling;
     const runs = (await get(`/api/crawl/sources/${id}/runs`)).json();
     expect(runs.source.running).toBe(false);
-    expect(runs.runs[0]).toMatchObject({ status: 'ok', inserted: 1 });
+    expect(runs.runs[0]).toMatchObject({ status: 'ok', inserted: 2 });
+    // crawled reports are dated by the earliest of their list's date, their page's and the day first seen, and say which
+    const coverage = (await get('/api/coverage?year=2024&region=410425')).json();
+    const cell = (name: string) => coverage.rows.find((r: { agency: { name: string } }) => r.agency.name === name).cells['2024'];
+    expect(cell('郏县卫生健康委员会')).toMatchObject({ status: 'found', publishedOn: '2025-01-20', dateSource: 'list', lateDays: 0 });
+    expect(cell('郏县财政局')).toMatchObject({ status: 'late', publishedOn: '2025-05-18', dateSource: 'list', lateDays: 107, errors: 0 });
     expect((await get('/api/audit?target=source:')).json()[0]).toMatchObject({ actor: 'shenhe', action: 'crawl.run', target: `source:${id}` });
     // an unknown site, and a process that does not crawl
     expect((await post('/api/crawl/sources/henan.nowhere/run', {})).statusCode).toBe(404);

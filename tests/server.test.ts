@@ -572,6 +572,31 @@ describe.each(backends(tmp))('statuses on the seed store ($name)', (backend) => 
     expect(xml).toContain('三、年度报告存在错误的单位（0 个）');
   });
 
+  it('dates a report by the earliest of its page, its list and the day a crawl first saw it, and names which', async () => {
+    const cell = async () => {
+      const c = (await get('/api/coverage?year=2024&region=410502')).json();
+      return c.rows.find((r: { agency: { name: string } }) => r.agency.name === '文峰区行政审批和政务信息管理局').cells['2024'];
+    };
+    // imported from a file: no date, nothing to judge it late by
+    expect(await cell()).toMatchObject({ status: 'found', publishedOn: null, dateSource: null, lateDays: 0 });
+    // a crawl first saw it on its site on 10 February, its list giving no date
+    await store.db.execute(sql`insert into crawl_sources (id, name, region_code, preset, base_url) values ('henan.anyang.wenfeng', '文峰区人民政府网', '410502', 'generic', 'https://example.wenfeng.gov.cn/')`);
+    await store.db.execute(sql`insert into crawl_runs (source_id, started_at, finished_at, status) values ('henan.anyang.wenfeng', '2025-02-10 09:00+08', '2025-02-10 09:05+08', 'ok')`);
+    await store.db.execute(sql`
+      insert into crawl_items (source_id, url, title, first_seen_run, last_seen_run, sha256)
+      select 'henan.anyang.wenfeng', 'https://example.wenfeng.gov.cn/nb/1.html', '年度报告', max(c.id), max(c.id), min(v.sha256)
+      from crawl_runs c, report_versions v join reports r on r.id = v.report_id join agencies a on a.id = r.agency_id
+      where a.name = '文峰区行政审批和政务信息管理局'`);
+    expect(await cell()).toMatchObject({ status: 'late', publishedOn: '2025-02-10', dateSource: 'first_seen', lateDays: 10, errors: 0 });
+    // the next crawl finds its list dating it 25 January: earlier, so that is when it was published
+    await store.db.execute(sql`insert into crawl_runs (source_id, started_at, finished_at, status) values ('henan.anyang.wenfeng', '2025-03-01 09:00+08', '2025-03-01 09:05+08', 'ok')`);
+    await store.db.execute(sql`update crawl_items set listed_at = '2025-01-25', last_seen_run = (select max(id) from crawl_runs) where source_id = 'henan.anyang.wenfeng'`);
+    expect(await cell()).toMatchObject({ status: 'found', publishedOn: '2025-01-25', dateSource: 'list', lateDays: 0 });
+    await store.db.execute(sql`delete from crawl_items where source_id = 'henan.anyang.wenfeng'`);
+    await store.db.execute(sql`delete from crawl_runs where source_id = 'henan.anyang.wenfeng'`);
+    await store.db.execute(sql`delete from crawl_sources where id = 'henan.anyang.wenfeng'`);
+  });
+
   it('ranks ties together (1, 1, 3), lists 样本不足 and non-publishers unranked, and finds by name', async () => {
     const ranks = (rows: Array<{ rank: number | null }>) => rows.map((r) => r.rank);
     const byRequests = (await get('/api/league?year=2024&region=41&sort=requests_received')).json();

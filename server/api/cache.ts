@@ -1,7 +1,7 @@
 // Answers of the heavy read routes (league tables, coverage) kept, serialised, until the
 // data they read changes. The store's generation number (a sequence the triggers of migration 0005
-// advance on every write to those tables) says when; it is read before computing, so an
-// answer computed while data changed is recomputed on the next request.
+// advance on every write to those tables), the day and the last crawl run say when; they are
+// read before computing, so an answer computed while data changed is recomputed on the next request.
 import { sql } from 'drizzle-orm';
 import { rowsOf, type Db } from '../db/client.js';
 
@@ -17,9 +17,13 @@ export class ResultCache {
   }
 
   async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
-    // statuses are computed when read (未到期 becomes 未发布 on a date), so a day also ends an answer
+    // statuses are computed when read: 未到期 becomes 未发布 on a date, and a crawl's lists date
+    // reports (a crawl run's start or end), so a day or a crawl also ends an answer
     const [{ last_value: generation }] = rowsOf<{ last_value: string }>(
-      await this.db.execute(sql`select last_value::text || ':' || (now() at time zone 'Asia/Shanghai')::date::text as last_value from store_generation`),
+      await this.db.execute(sql`
+        select last_value::text || ':' || (now() at time zone 'Asia/Shanghai')::date::text || ':' ||
+               (select coalesce(max(id), 0)::text || '.' || coalesce(max(finished_at)::text, '') from crawl_runs) as last_value
+        from store_generation`),
     ) as [{ last_value: string }];
     const hit = this.entries.get(key);
     if (hit && hit.generation === generation) {
