@@ -37,6 +37,30 @@ const HEADING_HINT = /情[况況]|事[项項]|问题|問題/;
  */
 const INLINE_HEADING = new RegExp(`[一二三四五六][、.．]\\s*(?:${Object.values(SECTION_HEADINGS_INLINE).join('|')})`, 'g');
 
+/**
+ * Headings run into the text, [start, end) each: the official wordings, and a numbered
+ * heading whose words are within a few slips of a section's ("四、政府信息公开行政法复议、
+ * 行政诉讼情况" run into its table), aligned over the lengths a slip allows.
+ */
+function inlineHeadings(text: string): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const m of text.matchAll(INLINE_HEADING)) out.push([m.index!, m.index! + m[0].length]);
+  for (const m of text.matchAll(/[一二三四五六][、.．]\s*/g)) {
+    const at = m.index!;
+    if (out.some(([a, b]) => at >= a && at < b)) continue;
+    const official = SECTION_TITLES[m[0][0] as SectionNumeral];
+    const max = tolerance(official.length);
+    const from = at + m[0].length;
+    let best: [number, number] | null = null;
+    for (let len = official.length - max; len <= official.length + max; len++) {
+      const d = distance(matchForm(text.slice(from, from + len)), official, max);
+      if (d <= max && (!best || d < best[0])) best = [d, from + len];
+    }
+    if (best) out.push([at, best[1]]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
 /** Lines with inline headings split out; `index[i]` is where old line i now starts (`index[n]`: the new length). */
 export function splitInlineHeadings(lines: Line[]): { lines: Line[]; index: number[] } {
   const out: Line[] = [];
@@ -47,9 +71,9 @@ export function splitInlineHeadings(lines: Line[]): { lines: Line[]; index: numb
     const pieces: string[] = [];
     if (text.length > MAX_HEADING * 2) {
       let last = 0;
-      for (const m of text.matchAll(INLINE_HEADING)) {
-        pieces.push(text.slice(last, m.index), m[0]);
-        last = m.index! + m[0].length;
+      for (const [at, end] of inlineHeadings(text)) {
+        pieces.push(text.slice(last, at), text.slice(at, end));
+        last = end;
       }
       if (pieces.length) pieces.push(text.slice(last));
     }

@@ -32,6 +32,8 @@ export interface Token {
 
 const LEADING_NUMBER = /^(?:\(?[一二三四五六七八九十]+\)[、.]?|[一二三四五六七八九十]+[、.]|\(?\d+[).、．]|\d+(?=[\u4e00-\u9fff]))/;
 const GLUED = /^(.*[\u4e00-\u9fff)）"”])([+-]?\d[\d,]*(?:\.\d+)?)$/;
+/** A run of digits standing between words, as in a crawler's text dump of a table. */
+const EMBEDDED = /(?<=[\u4e00-\u9fff)）"”])\d+(?:\.\d+)?(?=[\u4e00-\u9fff(（"“.、．]|$)|^\d+(?:\.\d+)?(?=[\u4e00-\u9fff(（"“.、．])/g;
 
 function textToken(printed: string, cell: Cell, line: number, grid: boolean, prose = false): Token {
   return { kind: 'text', printed, norm: matchForm(printed).replace(LEADING_NUMBER, ''), cell, line, grid, prose, flat0: 0, flat1: 0 };
@@ -60,6 +62,26 @@ export function tokenize(lines: Line[]): { tokens: Token[]; flat: string; trunca
   /** copies of merged value cells owed to the rows below them, by table:row */
   const spans = new Map<string, Array<{ col: number; token: Token }>>();
   let truncated = false;
+  // Label text with figures run into it, as a crawler's text dump prints a table
+  // ("规章000行政规范性文件693665第二十条…"): each run of digits between words is a value,
+  // except a row's numbering ("…00000002.其他法律…": the 2. before a word) and a number
+  // that a unit or 第 makes part of the words.
+  const pushRun = (text: string, cell: Cell, li: number) => {
+    let last = 0;
+    for (const m of text.matchAll(EMBEDDED)) {
+      let digits = m[0];
+      const at = m.index!;
+      const after = text.slice(at + digits.length);
+      if (/^[.、．](?=[\u4e00-\u9fff])/.test(after) && !digits.includes('.')) digits = digits.slice(0, -1);
+      if (!digits || /第$/.test(text.slice(0, at)) || isProseNumber(text.slice(at + digits.length, at + digits.length + 1) || undefined)) continue;
+      const value = readCell(digits);
+      if (!value) continue;
+      if (at > last) tokens.push(textToken(text.slice(last, at), cell, li, false));
+      tokens.push(valueToken(digits, value, cell, li, false));
+      last = at + digits.length;
+    }
+    if (last < text.length) tokens.push(textToken(text.slice(last), cell, li, false));
+  };
   lines.forEach((line, li) => {
     if (truncated || tokens.length > MAX_TOKENS || line.cells.some((c) => c.text.length > MAX_CELL_TEXT)) return void (truncated = true);
     if (line.kind === 'row') {
@@ -104,9 +126,9 @@ export function tokenize(lines: Line[]): { tokens: Token[]; flat: string; trunca
         const glued = GLUED.exec(p);
         const gluedValue = glued && !/第$/.test(glued[1]!) ? readCell(glued[2]!) : null;
         if (glued && gluedValue && !isProseNumber(parts[k + 1])) {
-          tokens.push(textToken(glued[1]!, cell, li, false));
+          pushRun(glued[1]!, cell, li);
           tokens.push(valueToken(glued[2]!, gluedValue, cell, li, false));
-        } else tokens.push(textToken(p, cell, li, false));
+        } else pushRun(p, cell, li);
       });
     }
   });
@@ -161,7 +183,9 @@ export function findLabels(tokens: Token[], flat: string, spec: RowSpec, from = 
     const end = m.index + m[0].length;
     if (spec.whole) {
       const last = tokenAt(tokens, end - 1);
-      if (tokens[at]!.flat0 !== m.index || last < 0 || tokens[last]!.flat1 !== end) continue;
+      if (last < 0 || tokens[last]!.flat1 !== end) continue;
+      // the whole token, or the end of one that figures follow (a text dump runs the header into the label)
+      if (tokens[at]!.flat0 !== m.index && tokens[last + 1]?.kind !== 'value') continue;
     }
     out.push({ at, flat0: m.index, flat1: end });
   }
@@ -317,7 +341,8 @@ export function findAnchors(
     const hit = findLabels(tokens, flat, spec, before?.flat1 ?? 0, after?.flat0 ?? flat.length)[0];
     if (hit) anchors.push({ spec, ...hit });
   });
-  return { anchors: anchors.sort((a, b) => a.at - b.at), missing, aligned };
+  // a group label printed in the same token as its first row's ("（三）不予公开1.属于国家秘密") comes first
+  return { anchors: anchors.sort((a, b) => a.at - b.at || a.flat0 - b.flat0), missing, aligned };
 }
 
 export interface RowRead {
@@ -496,7 +521,12 @@ export function readRows(
     // The final row of the layout may be followed by figures of whatever comes next; its
     // own are those printed on its label's line.
     const last = i === anchors.length - 1 && an.spec === specs[specs.length - 1];
-    if (last && vals.length > n) {
+    // a run of exactly one digit per column right after the label is the row, whatever follows it
+    const firstRun = last && vals.length > n ? unglue(vals.slice(0, 1), n) : null;
+    if (Array.isArray(firstRun)) {
+      warnings.push(`${name}：表格数字粘连，“${an.spec.label}”一行“${vals[0]!.printed}”恰为 ${n} 位数字，按每位一格读取；其后 ${vals.length - 1} 个数值已忽略`);
+      vals = firstRun;
+    } else if (last && vals.length > n) {
       const labelLine = tokens[an.at]!.line;
       warnings.push(`${name}：“${an.spec.label}”之后多出 ${vals.length - n} 个数值，已忽略`);
       if (!vals.slice(0, n).every((t) => t.line === labelLine)) doubtful = true;

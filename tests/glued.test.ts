@@ -1,5 +1,6 @@
 // Table cells run together into runs of digits, as crawler text dumps and copy-paste leave
 // them: the real seed reports with some of their rows' cells glued as such dumps print them.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../checks/index.js';
 import { seed, seedBytes } from './support/seeds.js';
@@ -44,5 +45,27 @@ describe('glued digits', () => {
     expect(r.tables.s4).toBe('doubtful');
     expect(r.doubts).toEqual({ s4: '表格数字粘连' });
     expect(r.notChecked).toContainEqual({ rule: 'S4.GROUP_TOTAL', reason: '第四部分表格读取存疑（表格数字粘连）' });
+  });
+});
+
+describe('a real report as a crawler saved its text (平潭综合实验区 2021, tests/corpus: every cell run into its label)', () => {
+  const r = analyse({ bytes: readFileSync(new URL('./corpus/docs/fujian-pingtan-2021.txt', import.meta.url)) });
+  const row = (key: string) => ['natural', 'commercial', 'research', 'social', 'legal', 'other', 'total'].map((c) => r.values[`${key}.${c}`]);
+
+  it('reads the rows whose digits leave one reading, and the amount exact to the 分', () => {
+    expect(row('s3.denied.enforcement')).toEqual([6, 0, 0, 0, 0, 0, 6]);
+    expect(row('s3.partial')).toEqual([5, 0, 0, 0, 0, 0, 5]);
+    expect(row('s3.other.other')).toEqual([1, 0, 0, 0, 0, 0, 1]);
+    expect(row('s3.carried_out')).toEqual([1, 0, 0, 0, 0, 0, 1]);
+    expect(r.values['s2.licensing.decisions']).toBe(2293);
+    expect(r.values['s2.fees.amount']).toBe(24252.311082);
+  });
+
+  it('leaves “640020470” for seven columns unread, says why, and accuses the report of nothing', () => {
+    expect(row('s3.new')).toEqual([undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect(r.warnings).toContain('§ 三：表格数字粘连，“一、本年新收政府信息公开申请数量”一行印为“640020470”，7 列无法唯一拆分');
+    expect(r.doubts).toEqual({ s2: '表格数字粘连', s3: '表格数字粘连', s4: '表格数字粘连' });
+    expect(r.sections).toEqual(['一', '二', '三', '四', '五', '六']);
+    expect(r.findings.filter((f) => f.severity === 'error')).toEqual([]);
   });
 });
