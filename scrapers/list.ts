@@ -1,12 +1,13 @@
-// List pages into report candidates: the items a CMS family prints (or hides in a Hanweb
-// datastore), their title (the full one from @title before the truncated text), link and
-// date; the further pages of the list in each family's numbering; and which items are
-// annual reports, of which year and unit.
+// What a CMS family's preset (or a site's own selectors) reads on a list page — the items,
+// their title (the full one from @title before the truncated text), link and date, the
+// further pages in the family's numbering, the sub-columns a config's rule names — and which
+// items are annual reports, of which year and unit. The crawl adds these to what discover.ts
+// finds on any page by what things are; for most sites they add nothing.
 import * as cheerio from 'cheerio';
 import type { AnyNode } from 'domhandler';
 import { agencyFromTitle, yearOf } from '../parser/meta.js';
 import type { Entry, ListSpec } from './config.js';
-import { classifyTitle, folderOf } from './discover.js';
+import { classifyTitle, datastoreHtml, folderOf, pagerOf } from './discover.js';
 
 export interface ListItem {
   title: string;
@@ -50,13 +51,8 @@ export function normaliseDate(text: string | null | undefined): string | null {
   return m ? `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` : null;
 }
 
-/** Hanweb keeps the first records of a list as CDATA in a <script type="text/xml">. */
-function datastoreRecords(text: string): string[] {
-  return [...text.matchAll(/<record>\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*<\/record>/g)].map((m) => m[1]!);
-}
-
 export function readList(text: string, pageUrl: string, spec: ListSpec): ListItem[] {
-  const html = spec.mode === 'cdata_datastore' ? `<ul>${datastoreRecords(text).join('\n')}</ul>` : text;
+  const html = spec.mode === 'cdata_datastore' ? `<ul>${datastoreHtml(text)}</ul>` : text;
   const $ = cheerio.load(html);
   const out: ListItem[] = [];
   const seen = new Set<string>();
@@ -164,29 +160,8 @@ export function furtherPages(text: string, pageUrl: string, entry: Entry): strin
       for (let n = Number(top), k = 0; n >= 1 && k < max - 1; n--, k++) urls.push(at(next.replace(/\d+\.htm/, `${n}.htm`)));
     }
   } else if (p.type === 'hanweb_jpage') {
-    const proxy = /<nextgroup>\s*<!\[CDATA\[\s*<a href=["']([^"']+)["']/.exec(text)?.[1];
-    const total = Number(/totalRecord\s*:\s*(\d+)/.exec(text)?.[1] ?? 0);
-    const per = Number(/perPage\s*:\s*(\d+)/.exec(text)?.[1] ?? 0);
-    const shown = datastoreRecords(text).length;
-    if (proxy && total > shown && per > 0) {
-      const pages = Math.min(Math.ceil(total / per), max);
-      for (let i = Math.floor(shown / per) + 1; i <= pages; i++) urls.push(at(proxy.replace(/([?&])page=\d+/, `$1page=${i}`)));
-    }
+    // the datastore's proxy, as discover.ts reads it on any page
+    urls.push(...pagerOf(text, pageUrl, max).urls);
   }
   return urls;
-}
-
-/** The 下一页 link of a page, for lists paged by links only. */
-export function nextLink(text: string, pageUrl: string): string | null {
-  const $ = cheerio.load(text);
-  const a = $('a')
-    .filter((_, el) => /^(下一页|下页|后页|>|»)$/.test($(el).text().trim()))
-    .first()
-    .attr('href');
-  if (!a || /^javascript/i.test(a)) return null;
-  try {
-    return new URL(a, pageUrl).href;
-  } catch {
-    return null;
-  }
 }

@@ -1,5 +1,6 @@
-// What each CMS family's pages look like, so that a site's config needs only its URLs:
-// list items and their title/link/date, the pager, the detail container. Selectors are
+// What each CMS family's pages look like: list items and their title/link/date, the pager,
+// the detail container — hints and overrides beside discover.ts, which finds the same by
+// what things are, and the markers `nianjian probe` names a family by. Selectors are
 // "selector@attribute | fallback" chains read by list.ts; `.` is the item itself.
 import type { ChildrenSpec, DetailSpec, ListSpec, PaginationSpec } from './config.js';
 
