@@ -39,6 +39,7 @@ export interface Walk {
   columns: Column[];
   /** report-like items seen on lists (taken or refused), by address */
   listed: number;
+  /** pages fetched to list the reports: navigation, list pages, JSON a list's script asks for */
   pages: number;
   listsComplete: boolean;
   blocked: boolean;
@@ -158,6 +159,7 @@ export async function walkSite(config: SiteConfig, get: Get, opts: { browser?: b
       if (i === 0 && !items.length) {
         for (const ep of scriptEndpoints(text, at).slice(0, MAX_ENDPOINTS)) {
           const j = await get(ep, { referer: at, maxBytes: LIST_MAX_BYTES });
+          w.pages++;
           if (j.kind !== 'ok' || !j.text) continue;
           const got = jsonItems(j.text, at).filter((x) => own(new URL(x.url)));
           if (got.length) w.notes.push(`列表 ${column.label} 的条目由脚本从 ${ep} 取得`);
@@ -228,6 +230,7 @@ export async function walkSite(config: SiteConfig, get: Get, opts: { browser?: b
       if (i === 0 && /\/list1\.html$/.test(new URL(at).pathname)) {
         // the sitesources platform keeps its page count in script.json beside the list
         const j = await get(new URL('script.json', at).href, { referer: at });
+        w.pages++;
         const end = j.kind === 'ok' ? Number(/"endPage"\s*:\s*(\d+)/.exec(j.text ?? '')?.[1] ?? 1) : 1;
         for (let n = 2; n <= Math.min(end, max); n++) more.push(new URL(`list${n}.html`, at).href);
       }
