@@ -144,7 +144,13 @@ async function finish(input: DocumentInput, opts: ReadOptions): Promise<ParsedRe
   const report = parseDocument(input);
   if (report.status !== 'not_report' || !opts.resolve) return report;
   const html = decodeText(input.bytes);
-  return looksLikeHtml(html, input.mediaType) ? ((await fromLinks(input, html, report, opts)) ?? report) : report;
+  if (!looksLikeHtml(html, input.mediaType)) return report;
+  const refused: UnreadableDocumentError[] = [];
+  const linked = await fromLinks(input, html, report, opts, refused);
+  if (linked) return linked;
+  // the page names its report as an attachment nobody can read: that is why, not "no report"
+  if (refused.length) throw new UnreadableDocumentError(refused[0]!.code, refused.map((e) => e.message).join('；'));
+  return report;
 }
 
 function readLines(input: DocumentInput, x: Extracted): ParsedReport {
@@ -160,7 +166,7 @@ function readLines(input: DocumentInput, x: Extracted): ParsedReport {
  * The report a page only links to: its attachments in turn (the one named as the report
  * first), then its pictures read by OCR as the pages of one document.
  */
-async function fromLinks(page: DocumentInput, html: string, pageReport: ParsedReport, opts: ReadOptions): Promise<ParsedReport | null> {
+async function fromLinks(page: DocumentInput, html: string, pageReport: ParsedReport, opts: ReadOptions, refused: UnreadableDocumentError[]): Promise<ParsedReport | null> {
   const resolve = opts.resolve!;
   const { attachments, images } = pageLinks(html, page.url);
   const via = page.url ?? page.file;
@@ -189,6 +195,7 @@ async function fromLinks(page: DocumentInput, html: string, pageReport: ParsedRe
     } catch (e) {
       if (!(e instanceof UnreadableDocumentError)) throw e;
       notes.push(`附件“${a.name || a.url}”无法读取：${e.message}`);
+      refused.push(new UnreadableDocumentError(e.code, notes[notes.length - 1]!));
     }
   }
   if (!images.length || opts.ocr === false) return null;

@@ -20,6 +20,19 @@ import type { Refused } from './discover.js';
 import type { Candidate } from './list.js';
 import { walkSite, type Column } from './walk.js';
 
+/** Of a detail page, what its title, date and unit are read from: they come first, and the crawl's own thread never parses megabytes. */
+const DETAIL_HEAD = 2 * 1024 * 1024;
+
+/** What a page says of itself; nothing from a page too deep to walk (the import says why it is refused). */
+function detailOf(html: string, spec: SiteConfig['detail']): ReturnType<typeof readDetail> | null {
+  try {
+    return readDetail(html.length > DETAIL_HEAD ? html.slice(0, DETAIL_HEAD) : html, spec);
+  } catch (e) {
+    if (e instanceof RangeError) return null;
+    throw e;
+  }
+}
+
 export interface CrawlOptions {
   /** only reports of this year */
   year?: number;
@@ -150,7 +163,7 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
       } else {
         const html = f.text !== null && /html/i.test(f.headers['content-type'] ?? 'html');
         // what the page says of itself fills what its list item did not
-        const info = html ? readDetail(f.text!, config.detail) : null;
+        const info = html ? detailOf(f.text!, config.detail) : null;
         if (info && !info.container) bare++;
         // the publication date is the earlier of the list's and the page's own (a list may show when an item was last edited)
         const known = { date: [c.date, info?.date].filter((d): d is string => !!d).sort()[0] ?? null, year: c.year ?? yearOf(info?.title) ?? null, unit: c.unit ?? info?.unit ?? null };
@@ -215,6 +228,16 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
       await tx.update(parserRuns).set({ finishedAt: sql`now()`, counts: { inserted: s.inserted, updated: s.updated, noop: s.unchanged, failed: s.failed } }).where(eq(parserRuns.id, importRun!.id));
     });
     return s;
+  } catch (e) {
+    // a run that cannot finish says so: never left "running"
+    if (s.runId !== null) {
+      const note = `抓取中断：${(e as Error).message.slice(0, 200)}`;
+      await db
+        .update(crawlRuns)
+        .set({ finishedAt: sql`now()`, status: 'failed', inserted: s.inserted, updated: s.updated, unchanged: s.unchanged, failed: s.failed, errors: { ...s.errors, interrupted: 1 }, notes: [...s.notes, note] })
+        .where(eq(crawlRuns.id, s.runId));
+    }
+    throw e;
   } finally {
     if (!opts.dryRun) await db.update(crawlSources).set({ runningSince: null, runner: null }).where(eq(crawlSources.id, config.id));
     await browser?.close();

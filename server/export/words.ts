@@ -44,6 +44,7 @@ const CRAWL_ERROR: Record<string, string> = {
   not_report: '不是年度报告',
   not_imported: '未能入库',
   network: '网络错误',
+  interrupted: '抓取中断',
 };
 
 /** A crawl error kind (timeout, http_503, blocked:jiasule, failed:…) in Chinese. */

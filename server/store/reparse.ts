@@ -3,10 +3,11 @@
 // `reparse_changes` under the run, so that nothing the office saw silently changes.
 import { eq, sql } from 'drizzle-orm';
 import { checkReport } from '../../checks/index.js';
-import { PARSER, type ParsedReport } from '../../parser/index.js';
+import { PARSER, UnreadableDocumentError, type ParsedReport } from '../../parser/index.js';
 import type { Db } from '../db/client.js';
-import { agencies, documents, figures, parserRuns, reparseChanges, reportVersions, reports } from '../db/schema.js';
+import { agencies, documents, figures, importFailures, parserRuns, reparseChanges, reportVersions, reports } from '../db/schema.js';
 import { readerPool } from '../reading/pool.js';
+import { briefly } from './import.js';
 import { encodeFigures, readingOf, type StoreMemo } from './figures.js';
 import { saveFindings } from './findings.js';
 import { agencyKey, applyCorrections, versionsToReread, loadVersion, recheckAround, refreshFacts } from './reports.js';
@@ -55,8 +56,10 @@ export async function reparse(db: Db, memo: StoreMemo, opts: { all?: boolean; fo
       const read = await readerPool().read({ bytes: v.bytes, mediaType: v.mediaType === 'application/octet-stream' ? undefined : v.mediaType, file: before?.source.file });
       after = read.report;
       await storeText(db, v.sha256, after.parser, read.text);
-    } catch {
+    } catch (e) {
+      // the version keeps its reading; the refusal is recorded like an import's
       summary.failed++;
+      await db.insert(importFailures).values({ source: `重新解析：版本 ${versionId}`, sha256: v.sha256, reason: e instanceof UnreadableDocumentError ? e.message : `解析失败（内部错误：${briefly(e)}）` });
       continue;
     }
     const changes = before ? diff(before, after) : [];
