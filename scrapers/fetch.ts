@@ -228,8 +228,8 @@ export class Fetcher {
         // a plain HTTP proxy takes the absolute address as the request target
         Object.assign(options, { host: proxy.hostname, port: Number(proxy.port || 80), path: url.href, agent: this.agent(proxy), headers: { ...all, host: url.host } });
       } else if (proxy) {
-        // HTTPS through the proxy's CONNECT tunnel; the TLS is still ours, end to end
-        Object.assign(options, { agent: false, createConnection: (_o: unknown, done: (e: Error | null, s?: tls.TLSSocket) => void) => this.tunnel(proxy, url, done) });
+        // HTTPS through the proxy's CONNECT tunnel (no agent: the request makes its own connection); the TLS is still ours, end to end
+        Object.assign(options, { createConnection: (_o: unknown, done: (e: Error | null, s?: tls.TLSSocket) => void) => this.tunnel(proxy, url, done) });
       } else options.agent = this.agent(url);
       const req = (proxy && url.protocol === 'http:' ? http.request(options) : lib.request(url, options)).on('response', (res) => {
         const chunks: Buffer[] = [];

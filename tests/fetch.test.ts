@@ -1,6 +1,10 @@
 // The polite fetcher against fake sites on loopback: one request per host at a time,
-// robots.txt, retries within bounds, WAF pages classified, encodings, soft 404s, caps.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+// robots.txt, retries within bounds, WAF pages classified, encodings, soft 404s, caps, proxies.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -194,4 +198,91 @@ fetch('/private/list.json').then(function () { document.title = 'fetched'; }, fu
     expect(browser.launched).toBe(false);
     expect(readdirSync(own)).toEqual([]);
   }, 30_000);
+});
+
+describe('through an HTTP proxy', () => {
+  /** A loopback proxy: absolute-form GETs answered from `site`, CONNECT tunnels to loopback ports; what it was asked, kept. */
+  async function startProxy(site: Site): Promise<{ url: string; asked: string[]; close(): Promise<void> }> {
+    const asked: string[] = [];
+    const server = http.createServer((req, res) => {
+      asked.push(`${req.method} ${req.url}`);
+      const target = new URL(req.url ?? '/');
+      const up = http.request(`${site.url}${target.pathname}${target.search}`, { headers: { ...req.headers, host: site.host } }, (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => res.writeHead(502).end());
+      req.pipe(up);
+    });
+    const tunnels: net.Socket[] = [];
+    server.on('connect', (req, socket: net.Socket) => {
+      asked.push(`CONNECT ${req.url}`);
+      tunnels.push(socket);
+      const [, port] = (req.url ?? '').split(':');
+      const up = net.connect(Number(port), '127.0.0.1', () => {
+        socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        up.pipe(socket);
+        socket.pipe(up);
+      });
+      up.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const close = () => {
+      for (const t of tunnels) t.destroy();
+      server.closeAllConnections();
+      return new Promise<void>((r) => server.close(() => r()));
+    };
+    return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, asked, close };
+  }
+
+  it('asks for a site under its own name through the proxy, robots.txt too, and goes direct where NO_PROXY says', async () => {
+    const s = await open({ '/nb/index.html': html('<html><body><ul><li>年报</li></ul></body></html>') });
+    const proxy = await startProxy(s);
+    try {
+      const env = { ...process.env };
+      process.env.HTTP_PROXY = proxy.url;
+      process.env.NO_PROXY = 'direct.example';
+      try {
+        const page = await fetcher().get('http://www.zhecheng.gov.cn/nb/index.html');
+        expect(page).toMatchObject({ kind: 'ok', status: 200, finalUrl: 'http://www.zhecheng.gov.cn/nb/index.html' });
+        expect(proxy.asked).toEqual(['GET http://www.zhecheng.gov.cn/robots.txt', 'GET http://www.zhecheng.gov.cn/nb/index.html']);
+        // NO_PROXY: straight to the host, which does not exist here
+        expect(await fetcher({ retries: 0 }).get('http://direct.example/nb/index.html')).toMatchObject({ kind: 'error', error: 'network' });
+        expect(proxy.asked).toHaveLength(2);
+      } finally {
+        process.env.HTTP_PROXY = env.HTTP_PROXY;
+        process.env.NO_PROXY = env.NO_PROXY;
+        if (env.HTTP_PROXY === undefined) delete process.env.HTTP_PROXY;
+        if (env.NO_PROXY === undefined) delete process.env.NO_PROXY;
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it.skipIf(!existsSync('/usr/bin/openssl'))('tunnels HTTPS through CONNECT, the TLS end to end with the site', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nianjian-tls-'));
+    try {
+      execFileSync('/usr/bin/openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-subj', '/CN=localhost', '-days', '1'], { stdio: 'ignore' });
+      const tls = https.createServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<html><body>${req.url}</body></html>`));
+      await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+      const port = (tls.address() as AddressInfo).port;
+      const s = await open({});
+      const proxy = await startProxy(s);
+      try {
+        // the certificate is our own, not a CA's: relaxed for this host only
+        const f = fetcher({ proxy: proxy.url, relaxedTls: ['localhost'], robots: 'ignore' });
+        const page = await f.get(`https://localhost:${port}/nb/index.html`);
+        expect(page).toMatchObject({ kind: 'ok', status: 200 });
+        expect(page.kind === 'ok' && page.text).toContain('/nb/index.html');
+        expect(proxy.asked).toEqual([`CONNECT localhost:${port}`]);
+      } finally {
+        await proxy.close();
+        tls.closeAllConnections();
+        await new Promise<void>((r) => tls.close(() => r()));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
