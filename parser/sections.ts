@@ -42,10 +42,15 @@ const INLINE_HEADING = new RegExp(`[一二三四五六][、.．]\\s*(?:${Object.
  * heading whose words are within a few slips of a section's ("四、政府信息公开行政法复议、
  * 行政诉讼情况" run into its table), aligned over the lengths a slip allows.
  */
+const MAX_INLINE_CANDIDATES = 200;
+
 function inlineHeadings(text: string): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (const m of text.matchAll(INLINE_HEADING)) out.push([m.index!, m.index! + m[0].length]);
+  let candidates = 0;
   for (const m of text.matchAll(/[一二三四五六][、.．]\s*/g)) {
+    // a hostile line may number thousands of things: the six headings are among the first few
+    if (++candidates > MAX_INLINE_CANDIDATES) break;
     const at = m.index!;
     if (out.some(([a, b]) => at >= a && at < b)) continue;
     const official = SECTION_TITLES[m[0][0] as SectionNumeral];
@@ -101,6 +106,9 @@ export function headingOf(line: Line): SectionNumeral | null {
   return null;
 }
 
+/** Lines searched for a misprinted heading between two sections: a whole real report has a few hundred. */
+const MAX_ALIGNED_LINES = 5_000;
+
 interface HeadingShape {
   /** the section the printed numbering names (一、 第四部分 5.), if any */
   numeral: SectionNumeral | null;
@@ -152,7 +160,7 @@ export function alignedHeading(line: Line, n: SectionNumeral): boolean {
  * Where one does, a missing section is the reader's doubt, not the report's omission.
  */
 export function mayHoldHeading(lines: Line[], n: SectionNumeral, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
+  for (let i = from; i < Math.min(to, from + MAX_ALIGNED_LINES); i++) {
     const s = headingShape(lines[i]!);
     if (s && (s.numeral === n || overlap(s.words, SECTION_TITLES[n]) >= 0.4)) return true;
   }
@@ -192,7 +200,7 @@ export function findSections(lines: Line[], from = 0, to = lines.length): Sectio
     const next = found.filter((f) => SECTION_NUMERALS.indexOf(f.numeral) > k).sort((a, b) => a.start - b.start)[0];
     const lo = prev ? prev.start + 1 : from;
     const hi = next ? next.start : to;
-    for (let i = lo; i < hi; i++) {
+    for (let i = lo; i < Math.min(hi, lo + MAX_ALIGNED_LINES); i++) {
       if (tocLines.has(i) || !alignedHeading(lines[i]!, n)) continue;
       seen.add(n);
       found.push({ numeral: n, start: i, end: to, heading: lineText(lines[i]!) });
