@@ -13,20 +13,12 @@ import { createAccount } from '../server/auth/accounts.js';
 import type { Store } from '../server/db/client.js';
 import { crawlRuns, crawlSources, documentTexts, reportVersions } from '../server/db/schema.js';
 import { abandonDeadRuns } from '../server/store/abandoned-runs.js';
-import { baseModel } from './support/model.js';
-import { renderHtml } from './support/render.js';
+import { bigReportPage } from './support/hostile.js';
 import { seedBytes, SEEDS } from './support/seeds.js';
 import { backends, emptyStore, importer, reportText } from './support/store.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'nianjian-abuse-'));
 const PASSWORD = 'correct horse battery';
-
-/** Seed 003's report inside 20 MB of list chrome. */
-function bigPage(): Buffer {
-  const filler = `<li><a href="/art/2024/1/1/art_1_1.html">关于做好2024年度政府信息公开工作的通知（第 N 号）</a><span>2024-01-01</span></li>\n`;
-  const chrome = `<ul class="list">${filler.repeat(Math.ceil((20 * 1024 * 1024) / Buffer.byteLength(filler)))}</ul>`;
-  return Buffer.from(renderHtml(baseModel()).replace('<div class="footer">', `${chrome}<div class="footer">`));
-}
 
 describe.each(backends(tmp))('limits on $name', (backend) => {
   let store: Store;
@@ -40,7 +32,7 @@ describe.each(backends(tmp))('limits on $name', (backend) => {
     await emptyStore(store);
     const imp = await importer(store);
     ids.seed = await imp(seedBytes(SEEDS[0]!.file), SEEDS[0]!.file);
-    ids.big = await imp(bigPage(), 'https://example.jiaxian.gov.cn/big.html', { mediaType: 'text/html' });
+    ids.big = await imp(bigReportPage(), 'https://example.jiaxian.gov.cn/big.html', { mediaType: 'text/html' });
     ids.a2023 = await imp(reportText('郏县人民政府', 2023), 'a2023.txt');
     ids.a2024 = await imp(reportText('郏县人民政府', 2024), 'a2024.txt');
     await createAccount(store.db, { username: 'shenhe', password: PASSWORD, role: 'reviewer', actor: 'test' });

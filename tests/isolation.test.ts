@@ -11,9 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from '../server/db/client.js';
 import { importFailures, reports, agencies } from '../server/db/schema.js';
 import { ReaderPool } from '../server/reading/pool.js';
-import { deepHtml, docxBomb, docxParagraphs, docxText, hugePng, manyPagePdf, truncatedPdf } from './support/hostile.js';
-import { baseModel } from './support/model.js';
-import { renderHtml } from './support/render.js';
+import { bigReportPage, deepHtml, docxBomb, docxParagraphs, docxText, hugePng, manyPagePdf, truncatedPdf } from './support/hostile.js';
 import { SEED_DIR, SEEDS } from './support/seeds.js';
 
 const BIN = fileURLToPath(new URL('../bin/nianjian.mjs', import.meta.url));
@@ -37,13 +35,6 @@ function treeRss(root: number): Map<number, number> {
   return out;
 }
 
-/** A 20 MB page: seed 003's report inside megabytes of list chrome. */
-function bigPage(): Buffer {
-  const filler = `<li><a href="/art/2024/1/1/art_1_1.html">关于做好2024年度政府信息公开工作的通知（第 N 号）</a><span>2024-01-01</span></li>\n`;
-  const chrome = `<ul class="list">${filler.repeat(Math.ceil((20 * 1024 * 1024) / Buffer.byteLength(filler)))}</ul>`;
-  return Buffer.from(renderHtml(baseModel()).replace('<div class="footer">', `${chrome}<div class="footer">`));
-}
-
 describe('the audit’s hostile set imported in one batch', () => {
   const dir = mkdtempSync(join(tmpdir(), 'nianjian-hostile-'));
   const data = mkdtempSync(join(tmpdir(), 'nianjian-hostile-db-'));
@@ -63,7 +54,7 @@ describe('the audit’s hostile set imported in one batch', () => {
   it('ends every hostile file with its reason and stores every good one, no process above 1.5 GB', async () => {
     for (const [name, bytes] of Object.entries(hostile)) writeFileSync(join(dir, name), bytes);
     for (const [name, seed] of good) copyFileSync(new URL(seed, SEED_DIR), join(dir, name));
-    writeFileSync(join(dir, '14-big-page.html'), bigPage());
+    writeFileSync(join(dir, '14-big-page.html'), bigReportPage());
 
     const peak = new Map<number, number>();
     const child = spawn(process.execPath, [BIN, 'import', dir], { env: { ...process.env, NIANJIAN_DATA_DIR: data, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -1,6 +1,8 @@
 // The hostile documents of the audit that took processes down (issue 14), made here rather
 // than kept: each is a few hundred KB that inflates, nests or pages without end.
 import { readFileSync } from 'node:fs';
+import { baseModel } from './model.js';
+import { renderHtml, type Model } from './render.js';
 import { constants, deflateRawSync, deflateSync } from 'node:zlib';
 
 const HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>';
@@ -109,3 +111,12 @@ export function hugePng(w: number, h: number): Uint8Array {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', new Uint8Array())]);
 }
 
+
+/** A report page inside 20 MB of list chrome (seed 003's figures, changed by `change`). */
+export function bigReportPage(change: (m: Model) => void = () => {}): Buffer {
+  const m = baseModel();
+  change(m);
+  const filler = `<li><a href="/art/2024/1/1/art_1_1.html">关于做好2024年度政府信息公开工作的通知（第 N 号）</a><span>2024-01-01</span></li>\n`;
+  const chrome = `<ul class="list">${filler.repeat(Math.ceil((20 * 1024 * 1024) / Buffer.byteLength(filler)))}</ul>`;
+  return Buffer.from(renderHtml(m).replace('<div class="footer">', `${chrome}<div class="footer">`));
+}
