@@ -240,6 +240,10 @@ export async function walkSite(config: SiteConfig, get: Get, opts: { browser?: b
     if (job.kind === 'column' || job.kind === 'start') w.columns.push(column);
   }
   w.listed = listedKeys.size;
+  // the same unit's report of one year under two addresses: both are taken, and said so
+  const twice = new Map<string, number>();
+  for (const c of w.found.values()) if (c.unit && c.year) twice.set(`${c.unit} ${c.year}`, (twice.get(`${c.unit} ${c.year}`) ?? 0) + 1);
+  for (const [k, n] of twice) if (n > 1) w.notes.push(`${k} 年度报告在列表中出现 ${n} 次（地址不同，各取一次）`);
   return w;
 }
 

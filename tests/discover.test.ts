@@ -97,6 +97,7 @@ describe.skipIf(!existsSync(ZHECHENG))('a real county portal never configured (h
     expect(run.found).toHaveLength(96);
     // the same unit listed twice is two items, each once; the dates beside the links, the years from the titles
     expect(run.found.filter((c) => c.unit === '柘城县审计局').map((c) => `${c.year} ${c.date}`).sort()).toEqual(['2017 2018-02-22', '2017 2018-03-15']);
+    expect(run.notes.filter((n) => n.includes('出现 2 次'))).toEqual(['柘城县审计局 2017 年度报告在列表中出现 2 次（地址不同，各取一次）', '柘城县农业机械服务中心 2017 年度报告在列表中出现 2 次（地址不同，各取一次）']);
     expect(run.found.find((c) => c.url.endsWith('/zfnb/2018-07-12/7575.html'))).toMatchObject({ title: '柘城县2013年政府信息公开工作年度报告', year: 2013, date: '2014-02-27', unit: '柘城县' });
     expect(run.found.every((c) => c.date && c.year)).toBe(true);
     // the 政府工作报告 column next to the 年报 one was never asked for
