@@ -14,6 +14,7 @@ import { importDocument, keepDocument, type ImportResult } from '../server/store
 import { yearOf } from '../parser/meta.js';
 import { BrowserSession } from './browser.js';
 import type { Entry, SiteConfig } from './config.js';
+import { walkable } from './depth.js';
 import { readDetail } from './detail.js';
 import { Fetcher, type Conditional, type Fetched, type Page } from './fetch.js';
 import type { Refused } from './discover.js';
@@ -21,16 +22,12 @@ import type { Candidate } from './list.js';
 import { walkSite, type Column } from './walk.js';
 
 /** Of a detail page, what its title, date and unit are read from: they come first, and the crawl's own thread never parses megabytes. */
-const DETAIL_HEAD = 2 * 1024 * 1024;
+const DETAIL_HEAD = 512 * 1024;
 
 /** What a page says of itself; nothing from a page too deep to walk (the import says why it is refused). */
 function detailOf(html: string, spec: SiteConfig['detail']): ReturnType<typeof readDetail> | null {
-  try {
-    return readDetail(html.length > DETAIL_HEAD ? html.slice(0, DETAIL_HEAD) : html, spec);
-  } catch (e) {
-    if (e instanceof RangeError) return null;
-    throw e;
-  }
+  const head = html.length > DETAIL_HEAD ? html.slice(0, DETAIL_HEAD) : html;
+  return walkable(head) ? readDetail(head, spec) : null;
 }
 
 export interface CrawlOptions {
@@ -270,7 +267,8 @@ async function importPage(db: Db, memo: StoreMemo, get: Get, page: Page, c: Cand
     // pictures are fetched through the same polite fetcher, only if the page needs them
     resolve: html ? resolve : undefined,
   });
-  if (first.outcome !== 'failed' || !html) return first;
+  // a page too large or too deep to walk here: its import has said why it is refused
+  if (first.outcome !== 'failed' || !html || page.text!.length > DETAIL_HEAD || !walkable(page.text!)) return first;
   for (const a of pageLinks(page.text!, page.finalUrl).attachments.slice(0, MAX_ATTACHMENTS)) {
     const f = await get(a.url, { referer: page.finalUrl });
     if (f.kind !== 'ok') continue;

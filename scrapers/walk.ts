@@ -5,6 +5,7 @@
 // a site needs them, only add to what is found). Everything is bounded — pages per list,
 // lists, navigation pages, bytes of a list page, reports — and every bound met is noted.
 import * as cheerio from 'cheerio';
+import { walkable } from './depth.js';
 import { yearOf } from '../parser/meta.js';
 import type { Entry, SiteConfig } from './config.js';
 import { classifyTitle, columnKey, columnLinks, folderOf, hubLinks, jsonItems, nextOf, pagerOf, reportLinks, scriptedColumns, scriptEndpoints, UNIT_NAME, type Found, type How, type Refused } from './discover.js';
@@ -147,6 +148,13 @@ export async function walkSite(config: SiteConfig, get: Get, opts: { browser?: b
       column.pages++;
       const text = f.text ?? '';
       const at = f.finalUrl;
+      if (!walkable(text)) {
+        count('too_deep');
+        w.notes.push(`${job.kind === 'column' || job.kind === 'start' ? '列表' : '导航页'} ${url}：网页元素嵌套过深，不是正常网页，未读取`);
+        if (i === 0 && (job.kind === 'column' || job.kind === 'start')) w.listsComplete = false;
+        if (i === 0) break;
+        continue;
+      }
       if (i === 0 && job.kind === 'start' && new URL(at).host !== new URL(url).host) {
         w.notes.push(`列表已迁移：${url} → ${at}（请更新站点配置）`);
         adopt(new URL(at).host);

@@ -125,7 +125,7 @@ describe('a crawl of hostile attachments by the running server', () => {
     finished = true;
     await poll;
     expect(run?.status).not.toBe('running');
-    expect(health.every((ms) => ms < 1000)).toBe(true);
+    expect(health.filter((ms) => ms >= 1000)).toEqual([]);
     // the 20 MB page and the good page stored; every hostile file refused with its reason
     expect(run!.inserted).toBe(2);
     expect(run!.failed).toBe(8);

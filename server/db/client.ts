@@ -54,7 +54,8 @@ export class StoreLockedError extends Error {
   }
 }
 
-function alive(pid: number): boolean {
+/** Whether a process of this machine is still running. */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -45,6 +45,7 @@ const CRAWL_ERROR: Record<string, string> = {
   not_imported: '未能入库',
   network: '网络错误',
   interrupted: '抓取中断',
+  too_deep: '网页嵌套过深',
 };
 
 /** A crawl error kind (timeout, http_503, blocked:jiasule, failed:…) in Chinese. */

@@ -1,6 +1,7 @@
 // A reader process of the pool (pool.ts): reads one document at a time for its parent, so
 // that a document which exhausts memory or loops takes down only this process. Results
 // larger than the parent accepts are refused here, before they cross the channel.
+import { readFile, rm } from 'node:fs/promises';
 import { serialize } from 'node:v8';
 import { UnreadableDocumentError } from '../../parser/decode.js';
 import { pagePng, readDocumentText, readDocumentWithText } from '../../parser/read.js';
@@ -23,6 +24,12 @@ function resolver(job: number) {
 
 async function run(m: Extract<ParentMessage, { kind: 'job' }>): Promise<unknown> {
   const { task } = m;
+  if (m.file) {
+    const bytes = new Uint8Array(await readFile(m.file));
+    await rm(m.file, { force: true });
+    if (task.kind === 'page') task.bytes = bytes;
+    else task.input.bytes = bytes;
+  }
   switch (task.kind) {
     case 'read': {
       const { report, text } = await readDocumentWithText(task.input, { ...task.opts, resolve: task.resolve ? resolver(m.job) : undefined });

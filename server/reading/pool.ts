@@ -5,9 +5,11 @@
 // resident-memory cap watched from here, a wall-clock deadline per document and a cap on
 // the size of what it sends back.
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UnreadableDocumentError } from '../../parser/decode.js';
 import type { ReadOptions } from '../../parser/read.js';
@@ -33,6 +35,8 @@ const DEFAULT_TIMEOUT = 10 * 60_000;
 const RECYCLE_RSS_MB = 600;
 const RECYCLE_JOBS = 500;
 const WATCH_MS = 50;
+/** documents above this go to the reader through a file, not the channel (serialising 20 MB holds the event loop) */
+const BY_FILE = 1 << 20;
 
 function defaults(): PoolLimits {
   const env = Number(process.env.NIANJIAN_READERS);
@@ -47,6 +51,8 @@ function defaults(): PoolLimits {
 
 interface Job {
   id: number;
+  /** the document's bytes on disk for the reader, removed when the job ends */
+  file?: string;
   task: Task;
   timeoutMs: number;
   resolveLink?: (url: string) => Promise<Uint8Array | null>;
@@ -108,7 +114,20 @@ class Reader {
       this.pool.peakRssMb = Math.max(this.pool.peakRssMb, mb);
       if (mb > this.limits.rssMb) this.kill(new UnreadableDocumentError('too_large', `读取时内存超过上限（${this.limits.rssMb} MB），已停止`));
     }, WATCH_MS);
-    this.send({ kind: 'job', job: job.id, task: job.task, maxOutput: this.limits.maxOutputBytes });
+    void this.hand(job);
+  }
+
+  private async hand(job: Job): Promise<void> {
+    const bytes = job.task.kind === 'page' ? job.task.bytes : job.task.input.bytes;
+    if (bytes.length <= BY_FILE) {
+      this.send({ kind: 'job', job: job.id, task: job.task, maxOutput: this.limits.maxOutputBytes });
+      return;
+    }
+    const file = join(this.pool.spool(), `${process.pid}-${job.id}`);
+    job.file = file;
+    await writeFile(file, bytes);
+    const task: Task = job.task.kind === 'page' ? { ...job.task, bytes: new Uint8Array() } : { ...job.task, input: { ...job.task.input, bytes: new Uint8Array() } };
+    if (this.job === job) this.send({ kind: 'job', job: job.id, task, maxOutput: this.limits.maxOutputBytes, file });
   }
 
   private send(m: ParentMessage): void {
@@ -134,6 +153,7 @@ class Reader {
   }
 
   private finish(): void {
+    if (this.job?.file) void rm(this.job.file, { force: true });
     if (this.timer) clearTimeout(this.timer);
     if (this.watch) clearInterval(this.watch);
     this.timer = this.watch = null;
@@ -181,6 +201,7 @@ export class ReaderPool {
   private readonly queue: Job[] = [];
   private next = 0;
   private closed = false;
+  private spoolDir: string | null = null;
   /** the largest resident memory seen of any reader, in MB */
   peakRssMb = 0;
   /** readers killed or lost while reading (and replaced) */
@@ -224,6 +245,15 @@ export class ReaderPool {
       }
       reader.start(this.queue.shift()!);
     }
+  }
+
+  /** The folder large documents are handed to readers through. */
+  spool(): string {
+    if (!this.spoolDir) {
+      this.spoolDir = join(tmpdir(), 'nianjian-readers');
+      mkdirSync(this.spoolDir, { recursive: true, mode: 0o700 });
+    }
+    return this.spoolDir;
   }
 
   /** A reader done with its document takes the next. */

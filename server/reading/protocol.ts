@@ -8,7 +8,8 @@ export type Task =
   | { kind: 'page'; bytes: Uint8Array; page: number; scale: number };
 
 export type ParentMessage =
-  | { kind: 'job'; job: number; task: Task; maxOutput: number }
+  /** `file`: where the document's bytes are, left out of `task` (a large document is not sent down the channel) */
+  | { kind: 'job'; job: number; task: Task; maxOutput: number; file?: string }
   | { kind: 'resolved'; ask: number; bytes: Uint8Array | null };
 
 export type ChildMessage =

@@ -3,17 +3,8 @@
 // process that starts ends them as failed, with the reason, and frees their sites.
 import { hostname } from 'node:os';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
-import type { Store } from '../db/client.js';
+import { alive, type Store } from '../db/client.js';
 import { crawlRuns, crawlSources } from '../db/schema.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * A lease is dead when its process is: on the embedded store every lease is (one process
