@@ -177,6 +177,30 @@ describe.each(backends(tmp))('limits on $name', (backend) => {
     });
   });
 
+  it('sets the Secure cookie, and counts the client’s address, behind a trusted TLS proxy only', async () => {
+    const through = (a: FastifyInstance) =>
+      a.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { username: 'shenhe', password: PASSWORD },
+        remoteAddress: '127.0.0.1',
+        headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '198.51.100.7', 'x-forwarded-host': 'nianjian.example', origin: 'https://nianjian.example' },
+      });
+    const direct = await through(app);
+    // an untrusted proxy's headers are not believed: the origin named is not this server's
+    expect(direct.statusCode).toBe(403);
+    process.env.NIANJIAN_TRUST_PROXY = '127.0.0.1';
+    const proxied = await buildApp(store);
+    delete process.env.NIANJIAN_TRUST_PROXY;
+    try {
+      const r = await through(proxied);
+      expect(r.statusCode).toBe(200);
+      expect(r.cookies.find((c) => c.name === 'nj_session')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict' });
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('ends the runs of a crawl process that died as failed, with the reason, and frees the site', async () => {
     await store.db.insert(crawlSources).values({ id: 'henan.dead', name: '死进程县', preset: 'generic', baseUrl: 'http://127.0.0.1:9', runningSince: new Date(), runner: `${hostname()}:2147483646` });
     const [r] = await store.db.insert(crawlRuns).values({ sourceId: 'henan.dead' }).returning({ id: crawlRuns.id });

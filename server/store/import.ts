@@ -56,13 +56,37 @@ async function fail(db: Db, source: string, sha: string, reason: string): Promis
 
 type RawInput = Pick<ImportInput, 'bytes' | 'source' | 'mediaType' | 'status' | 'headers'>;
 
-/** The bytes (once per hash) and where they came from, as the CTEs of one statement. */
-function rawDocument(input: RawInput, sha: string): SQL {
-  const mediaType = input.mediaType ?? sniff(input.bytes).mediaType ?? 'application/octet-stream';
+/** Documents larger than this are written in slices of it, before the statement that records them. */
+const SLICE = 2 * 1024 * 1024;
+
+const mediaTypeOf = (input: RawInput) => input.mediaType ?? sniff(input.bytes).mediaType ?? 'application/octet-stream';
+
+/**
+ * A large document's bytes, written in slices in one transaction: the embedded PGlite holds
+ * some 60 times a value handed to it in one piece (1.2 GB for a 20 MB page).
+ */
+async function writeLarge(db: Db, input: RawInput, sha: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(documents)
+      .values({ sha256: sha, bytes: new Uint8Array(), mediaType: mediaTypeOf(input), size: input.bytes.length })
+      .onConflictDoNothing()
+      .returning({ sha256: documents.sha256 });
+    if (!created) return;
+    for (let i = 0; i < input.bytes.length; i += SLICE) {
+      await tx.execute(sql`update ${documents} set bytes = bytes || ${input.bytes.subarray(i, i + SLICE)} where sha256 = ${sha}`);
+    }
+  });
+}
+
+/** The bytes (once per hash) and where they came from, as the CTEs of one statement; a large document's bytes are written first. */
+async function rawDocument(db: Db, input: RawInput, sha: string): Promise<SQL> {
+  const large = input.bytes.length > SLICE;
+  if (large) await writeLarge(db, input, sha);
   return sql`
     doc as (
-      insert into ${documents} (sha256, bytes, media_type, size) values (${sha}, ${input.bytes}, ${mediaType}, ${input.bytes.length})
-      on conflict do nothing
+      ${large ? sql`select 1` : sql`insert into ${documents} (sha256, bytes, media_type, size) values (${sha}, ${input.bytes}, ${mediaTypeOf(input)}, ${input.bytes.length})
+      on conflict do nothing`}
     ), fetched as (
       insert into ${fetches} (url, sha256, status, headers)
       values (${input.source}, ${sha}, ${input.status ?? null}, ${input.headers ? JSON.stringify(input.headers) : null}::jsonb)
@@ -72,7 +96,7 @@ function rawDocument(input: RawInput, sha: string): SQL {
 /** A file a report was read from but that is not the version's document (a page's pictures or attachment), kept as it came. */
 export async function keepDocument(db: Db, input: RawInput): Promise<string> {
   const sha = sha256(input.bytes);
-  await db.execute(sql`with ${rawDocument(input, sha)} select 1`);
+  await db.execute(sql`with ${await rawDocument(db, input, sha)} select 1`);
   return sha;
 }
 
@@ -80,7 +104,7 @@ export async function importDocument(db: Db, memo: StoreMemo, input: ImportInput
   const sha = sha256(input.bytes);
   // written with the version in one statement, or on their own when the document cannot
   // be imported, so nothing is lost
-  const raw = rawDocument(input, sha);
+  const raw = await rawDocument(db, input, sha);
   const failed = async (reason: string) => {
     await db.execute(sql`with ${raw} select 1`);
     return fail(db, input.source, sha, reason);
