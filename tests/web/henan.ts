@@ -6,7 +6,7 @@
 // Each agency's figures are its own, drawn from skewed distributions like a province's
 // (a government receives dozens of requests, a township a handful), consistent from year
 // to year (what one year carries over, the next carries in); a few reports carry a genuine
-// mistake of each kind a reviewer meets, and 郏县's 2024 report is only a PDF attachment.
+// mistake of each kind a reviewer meets, and 郏县's 2024 report is only attachments (a photo, DOCX, PDF).
 import type { SiteConfig } from '../../scrapers/config.js';
 import { hanwebCounty, nextLinkCounty, pdsCounty, scriptCounty, sitesourcesCounty, trsCounty, vsbCounty, type County, type Published, type Who } from './county.js';
 
@@ -140,8 +140,10 @@ export async function startHenanWeb(sites = 6, years = YEARS, perPage = 15, { bl
         if (year === years[years.length - 1] && i === 2) continue;
         // and publishes one department's report of each year in May, after the deadline
         const published = i === 3 ? `${year + 1}-05-18` : undefined;
-        // 郏县 puts its own 2024 report up only as a PDF attachment (the printed seed 003 itself)
-        if (agency === '郏县人民政府' && year === 2024 && realistic) reports.push({ agency, year, published, attached: 'pdf' });
+        // 郏县 puts its own 2024 report up only as attachments, three times over: a phone photo
+        // of the printed page, the Word file, then the PDF (seed 003 itself), so its report has a
+        // picture, a DOCX and a PDF version, the PDF current
+        if (agency === '郏县人民政府' && year === 2024 && realistic) for (const attached of ['jpg', 'docx', 'pdf'] as const) reports.push({ agency, year, published, attached });
         else reports.push({ agency, year, published, change: realistic ? figures.get(agency)!.get(year)! : (v) => (v['s3.new.natural'] = 30 + ((k + i + year) % 9)) });
       }
     }
