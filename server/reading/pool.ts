@@ -114,7 +114,8 @@ class Reader {
       this.pool.peakRssMb = Math.max(this.pool.peakRssMb, mb);
       if (mb > this.limits.rssMb) this.kill(new UnreadableDocumentError('too_large', `读取时内存超过上限（${this.limits.rssMb} MB），已停止`));
     }, WATCH_MS);
-    void this.hand(job);
+    // a spool that cannot be written (disk full) ends the document like any reader failure
+    this.hand(job).catch((e: Error) => this.kill(new UnreadableDocumentError('crashed', `无法把文档交给读取进程（${e.message}）`)));
   }
 
   private async hand(job: Job): Promise<void> {
