@@ -26,7 +26,22 @@ const SCAN_TEXT = 20;
 
 type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<Pdfjs> | null = null;
-const loadPdfjs = () => (pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs'));
+const loadPdfjs = () => (pdfjs ??= loadBoth());
+
+/**
+ * pdfjs and its in-process worker, loaded once. The legacy build's core-js replaces
+ * Array.prototype.push, for the whole process, with a JavaScript version (V8 fails a spec
+ * corner about lengths over 2³²) that cost a tenth of the time spent reading a PDF; the
+ * engine's own is put back once both halves are loaded.
+ */
+async function loadBoth(): Promise<Pdfjs> {
+  const push = Array.prototype.push;
+  const lib = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  // pdfjs uses a worker found here instead of importing its own when the first document opens
+  (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
+  Array.prototype.push = push;
+  return lib;
+}
 
 type Matrix = [number, number, number, number, number, number];
 const multiply = (m: Matrix, n: Matrix): Matrix => [
