@@ -4,13 +4,14 @@
 // list that used to give reports and gives none marks the source `drifted`, and a run
 // that finds nothing says so. Items that leave their list are flagged gone, never deleted.
 import { hostname } from 'node:os';
-import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, not, sql } from 'drizzle-orm';
 import { pageLinks } from '../parser/extract/links.js';
 import { PARSER, sha256 } from '../parser/index.js';
 import type { Db } from '../server/db/client.js';
 import { crawlItems, crawlRuns, crawlSources, parserRuns } from '../server/db/schema.js';
 import type { StoreMemo } from '../server/store/figures.js';
 import { importDocument, keepDocument, type ImportResult } from '../server/store/import.js';
+import { endRunningRuns, LEASE_RENEW_MS, leaseLive, LOST } from '../server/store/abandoned-runs.js';
 import { yearOf } from '../parser/meta.js';
 import { BrowserSession } from './browser.js';
 import type { Entry, SiteConfig } from './config.js';
@@ -38,8 +39,6 @@ export interface CrawlOptions {
   /** list and report what would be fetched; nothing stored */
   dryRun?: boolean;
   fetcher?: Fetcher;
-  /** stale lease age after which another process may take the source over */
-  leaseMinutes?: number;
 }
 
 export type RunStatus = 'ok' | 'empty' | 'drifted' | 'blocked' | 'failed';
@@ -88,21 +87,40 @@ function errorKey(f: Exclude<Fetched, Page>): string {
   return f.kind === 'blocked' ? `blocked:${f.waf}` : f.error;
 }
 
-async function takeLease(db: Db, config: SiteConfig, minutes: number): Promise<void> {
+/**
+ * The source for this process alone, or SourceBusy. A lease its holder stopped renewing is
+ * taken over, and the runs its dead process left "running" are ended with the reason.
+ * Returns the timer that renews the lease until the crawl ends.
+ */
+async function takeLease(db: Db, config: SiteConfig): Promise<NodeJS.Timeout> {
   const runner = `${hostname()}:${process.pid}`;
   await db
     .insert(crawlSources)
     .values({ id: config.id, name: config.name, regionCode: config.regionCode, preset: config.preset, baseUrl: config.baseUrl, verified: config.verified })
     .onConflictDoUpdate({ target: crawlSources.id, set: { name: config.name, regionCode: config.regionCode, preset: config.preset, baseUrl: config.baseUrl, verified: config.verified } });
-  const taken = await db
-    .update(crawlSources)
-    .set({ runningSince: sql`now()`, runner })
-    .where(and(eq(crawlSources.id, config.id), or(isNull(crawlSources.runningSince), lt(crawlSources.runningSince, sql`now() - make_interval(mins => ${minutes})`))))
-    .returning({ id: crawlSources.id });
-  if (!taken.length) {
+  const taken = await db.transaction(async (tx) => {
+    const got = await tx
+      .update(crawlSources)
+      .set({ runningSince: sql`now()`, runner, leaseRenewedAt: sql`now()` })
+      .where(and(eq(crawlSources.id, config.id), not(leaseLive)))
+      .returning({ id: crawlSources.id });
+    // no run of this source can be running now but a dead process's
+    if (got.length) await endRunningRuns(tx as unknown as Db, [config.id], LOST);
+    return got.length > 0;
+  });
+  if (!taken) {
     const [row] = await db.select({ runner: crawlSources.runner }).from(crawlSources).where(eq(crawlSources.id, config.id));
     throw new SourceBusy(config.id, row?.runner ?? null);
   }
+  const renew = setInterval(() => {
+    // a renewal that fails is retried at the next tick; ten missed ones give the source up
+    db.update(crawlSources)
+      .set({ leaseRenewedAt: sql`now()` })
+      .where(and(eq(crawlSources.id, config.id), eq(crawlSources.runner, runner)))
+      .catch(() => undefined);
+  }, LEASE_RENEW_MS);
+  renew.unref();
+  return renew;
 }
 
 export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, opts: CrawlOptions = {}): Promise<CrawlSummary> {
@@ -113,7 +131,7 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
   const get: Get = (url, o = {}) => fetcher.get(url, { ...o, browser });
   const s: CrawlSummary = { sourceId: config.id, runId: null, status: 'ok', pages: 0, candidates: 0, inserted: 0, updated: 0, unchanged: 0, failed: 0, gone: 0, errors: {}, notes: [], found: [], columns: [], refused: [], listed: 0 };
   const count = (key: string) => (s.errors[key] = (s.errors[key] ?? 0) + 1);
-  if (!opts.dryRun) await takeLease(db, config, opts.leaseMinutes ?? 120);
+  const lease = opts.dryRun ? null : await takeLease(db, config);
   try {
     // the lists: from the start pages to every column, sub-column and page of each
     const walk = await walkSite(config, get, { browser: !!browser });
@@ -236,7 +254,10 @@ export async function crawlSource(db: Db, memo: StoreMemo, config: SiteConfig, o
     }
     throw e;
   } finally {
-    if (!opts.dryRun) await db.update(crawlSources).set({ runningSince: null, runner: null }).where(eq(crawlSources.id, config.id));
+    if (lease) {
+      clearInterval(lease);
+      await db.update(crawlSources).set({ runningSince: null, runner: null, leaseRenewedAt: null }).where(eq(crawlSources.id, config.id));
+    }
     await browser?.close();
     if (own) fetcher.close();
   }

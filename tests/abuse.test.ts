@@ -211,4 +211,14 @@ describe.each(backends(tmp))('limits on $name', (backend) => {
     const [source] = await store.db.select().from(crawlSources).where(eq(crawlSources.id, 'henan.dead'));
     expect(source).toMatchObject({ runningSince: null, runner: null });
   });
+
+  it('ends the runs of a crawl on another machine that stopped renewing its lease, and keeps one that renews it', async () => {
+    const lease = (id: string, minutesAgo: number) => ({ id, name: id, preset: 'generic', baseUrl: 'http://127.0.0.1:9', runningSince: sql`now() - interval '3 hours'`, runner: 'worker-2.example:4242', leaseRenewedAt: sql`now() - make_interval(mins => ${minutesAgo})` });
+    await store.db.insert(crawlSources).values([lease('henan.lost', 11), lease('henan.alive', 1)] as never);
+    const [r] = await store.db.insert(crawlRuns).values({ sourceId: 'henan.lost' }).returning({ id: crawlRuns.id });
+    // the embedded store has one process, the one starting: every lease in it is dead
+    expect((await abandonDeadRuns(store)).sort()).toEqual(store.kind === 'pglite' ? ['henan.alive', 'henan.lost'] : ['henan.lost']);
+    const [run] = await store.db.select().from(crawlRuns).where(eq(crawlRuns.id, r!.id));
+    expect(run).toMatchObject({ status: 'failed', notes: ['抓取进程失去联系（超过 10 分钟未续租），本次抓取未完成'] });
+  });
 });

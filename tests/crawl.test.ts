@@ -213,6 +213,26 @@ describe.each(backends(tmp))('crawling on $name', (backend) => {
     expect(String((both.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toContain('正在由');
   });
 
+  it('takes over a source whose crawl on another machine stopped renewing its lease, ending that run with the reason', async () => {
+    const trs = sites[0] as County;
+    const held = (minutesAgo: number) =>
+      store.db
+        .update(crawlSources)
+        .set({ runningSince: sql`now() - interval '3 hours'`, runner: 'worker-2.example:4242', leaseRenewedAt: sql`now() - make_interval(mins => ${minutesAgo})` })
+        .where(eq(crawlSources.id, trs.config.id));
+    // renewed a minute ago: that crawl is alive, whatever its age
+    await held(1);
+    await expect(crawlSource(store.db, memo, trs.config, { fetcher: new Fetcher(FAST) })).rejects.toThrow('正在由 worker-2.example:4242');
+    const [orphan] = await store.db.insert(crawlRuns).values({ sourceId: trs.config.id }).returning({ id: crawlRuns.id });
+    await held(11);
+    const run = await crawlSource(store.db, memo, trs.config, { fetcher: new Fetcher(FAST) });
+    expect(run.status).toBe('ok');
+    const [ended] = await store.db.select().from(crawlRuns).where(eq(crawlRuns.id, orphan!.id));
+    expect(ended).toMatchObject({ status: 'failed', errors: { interrupted: 1 }, notes: ['抓取进程失去联系（超过 10 分钟未续租），本次抓取未完成'] });
+    const [source] = await store.db.select().from(crawlSources).where(eq(crawlSources.id, trs.config.id));
+    expect(source).toMatchObject({ runningSince: null, runner: null, leaseRenewedAt: null });
+  });
+
   it('runs each site on its schedule (daily in January–April, weekly otherwise)', async () => {
     const trs = sites[0] as County;
     const seen: Array<{ status?: string; source?: string }> = [];

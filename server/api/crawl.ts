@@ -3,6 +3,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { desc, eq, like, sql } from 'drizzle-orm';
 import { auditLog, crawlItems, crawlRuns, crawlSources } from '../db/schema.js';
+import { leaseLive } from '../store/abandoned-runs.js';
 import { assertInRegion, HttpError, notFound, regionOf, requireRole } from './http.js';
 
 /** A source's health is its last run's outcome: never crawled, ok, empty, drifted, blocked, failing. */
@@ -32,7 +33,7 @@ export const crawlRoutes: FastifyPluginAsync = async (app) => {
   async function sourceOf(req: FastifyRequest) {
     const { id } = req.params as { id: string };
     const [source] = await db
-      .select({ id: crawlSources.id, name: crawlSources.name, regionCode: crawlSources.regionCode, verified: crawlSources.verified, health: HEALTH, runningSince: crawlSources.runningSince })
+      .select({ id: crawlSources.id, name: crawlSources.name, regionCode: crawlSources.regionCode, verified: crawlSources.verified, health: HEALTH, runningSince: crawlSources.runningSince, running: leaseLive })
       .from(crawlSources)
       .leftJoin(crawlRuns, eq(crawlRuns.id, crawlSources.lastRunId))
       .where(eq(crawlSources.id, id));
@@ -61,7 +62,7 @@ export const crawlRoutes: FastifyPluginAsync = async (app) => {
           baseUrl: crawlSources.baseUrl,
           verified: crawlSources.verified,
           health: HEALTH,
-          running: sql<boolean>`${crawlSources.runningSince} is not null`,
+          running: leaseLive,
           items: sql<number>`(select count(*)::int from ${crawlItems} i where i.source_id = ${crawlSources.id} and i.gone_run is null)`,
           gone: sql<number>`(select count(*)::int from ${crawlItems} i where i.source_id = ${crawlSources.id} and i.gone_run is not null)`,
           lastRun: RUN_FIELDS,
@@ -92,7 +93,7 @@ export const crawlRoutes: FastifyPluginAsync = async (app) => {
         .where(eq(crawlRuns.sourceId, source.id))
         .orderBy(desc(crawlRuns.id))
         .limit((req.query as { limit: number }).limit);
-      return { source: { id: source.id, name: source.name, health: source.health, verified: source.verified, running: source.runningSince !== null }, runs };
+      return { source: { id: source.id, name: source.name, health: source.health, verified: source.verified, running: source.running }, runs };
     },
   );
 
@@ -111,7 +112,7 @@ export const crawlRoutes: FastifyPluginAsync = async (app) => {
       const account = requireRole(req, 'reviewer');
       const source = await sourceOf(req);
       if (!app.crawls) throw new HttpError(503, 'unavailable', '本进程不负责抓取（未启动调度）');
-      if (source.runningSince) throw new HttpError(409, 'busy', `该站点正在抓取（开始于 ${source.runningSince.toISOString()}）`);
+      if (source.running && source.runningSince) throw new HttpError(409, 'busy', `该站点正在抓取（开始于 ${source.runningSince.toISOString()}）`);
       // not awaited: the reviewer follows the run on the 抓取 page
       if (!app.crawls.runNow(source.id)) throw new HttpError(404, 'not_found', '该站点已没有配置文件，无法抓取');
       await db.insert(auditLog).values({ actor: account.username, action: 'crawl.run', target: `source:${source.id}`, detail: null });

@@ -377,6 +377,8 @@ export const crawlSources = pgTable('crawl_sources', {
   /** a lease: the process crawling the source now, so that no two ever crawl it at once */
   runningSince: at('running_since'),
   runner: text('runner'),
+  /** renewed every minute by the crawl holding the lease: a lease not renewed is its dead process's */
+  leaseRenewedAt: at('lease_renewed_at'),
   updatedAt: at('updated_at').notNull().defaultNow(),
 });
 

@@ -1,0 +1,1 @@
+ALTER TABLE "crawl_sources" ADD COLUMN "lease_renewed_at" timestamp with time zone;
