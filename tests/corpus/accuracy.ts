@@ -45,10 +45,10 @@ export interface Truth {
   layout: { s2: Format; s3: Format } | null;
   class: 'clean' | 'genuine-error' | 'omission' | 'old-format';
   errors: GenuineError[];
-  /** row key → the printed figures in the layout's column order */
-  s2?: Record<string, number[]>;
-  s3?: Record<string, number[]>;
-  s4?: Record<string, number[]>;
+  /** row key → the printed figures in the layout's column order; `null` for a cell printed blank */
+  s2?: Record<string, Array<number | null>>;
+  s3?: Record<string, Array<number | null>>;
+  s4?: Record<string, Array<number | null>>;
 }
 
 export const manifest = (): ManifestEntry[] => (JSON.parse(read('manifest.json').toString('utf8')) as { documents: ManifestEntry[] }).documents;
@@ -56,22 +56,22 @@ export const truthOf = (entry: ManifestEntry): Truth => JSON.parse(read(entry.tr
 export const bytesOf = (entry: ManifestEntry): Buffer => read(entry.file);
 export const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
-function rowCells(rows: Record<string, number[]> | undefined, key: string, columns: string[], out: Map<string, number>): void {
+function rowCells(rows: Record<string, Array<number | null>> | undefined, key: string, columns: string[], out: Map<string, number | null>): void {
   const printed = rows?.[key];
   if (!printed || printed.length !== columns.length) throw new Error(`truth row ${key} must hold ${columns.length} figures`);
   columns.forEach((c, i) => out.set(`${key}.${c}`, printed[i]!));
 }
 
 /** Every cell the truth holds, by canonical key; the row set is the one the printed layout has. */
-export function truthCells(t: Truth): Map<string, number> {
-  const out = new Map<string, number>();
+export function truthCells(t: Truth): Map<string, number | null> {
+  const out = new Map<string, number | null>();
   if (!t.layout) return out;
   for (const table of S2_TABLES[t.layout.s2]) {
     for (const row of table.rows) rowCells(t.s2, row.key, table.columns.map((c) => c.key), out);
   }
   for (const row of S3_ROWS[t.layout.s3].filter((r) => !r.group)) rowCells(t.s3, row.key, S3_COLUMNS.map((c) => c.key), out);
   for (const g of S4_GROUPS) rowCells(t.s4, `s4.${g.key}`, S4_COLUMNS.map((c) => c.key), out);
-  const rows = (r?: Record<string, number[]>) => Object.keys(r ?? {}).length;
+  const rows = (r?: Record<string, Array<number | null>>) => Object.keys(r ?? {}).length;
   const expected = S2_TABLES[t.layout.s2].reduce((n, tb) => n + tb.rows.length, 0) + S3_ROWS[t.layout.s3].filter((r) => !r.group).length + S4_GROUPS.length;
   if (rows(t.s2) + rows(t.s3) + rows(t.s4) !== expected) throw new Error(`${t.document}: the truth holds rows the printed layout does not have`);
   return out;
@@ -119,7 +119,8 @@ export interface DocResult {
   ms: number;
 }
 
-const same = (a: number | undefined, b: number) => a !== undefined && Math.abs(a - b) < 1e-9;
+/** A cell printed blank is `null` in a truth: read right when the reader gives it no value. */
+const same = (a: number | undefined, b: number | null) => (b === null ? a === undefined : a !== undefined && Math.abs(a - b) < 1e-9);
 
 function judge(entry: ManifestEntry, t: Truth, values: Record<string, number>, findings: Finding[], ms: number): DocResult {
   const cells = truthCells(t);
