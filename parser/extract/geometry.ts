@@ -86,10 +86,12 @@ function covered(ranges: Array<[number, number]>, a: number, b: number): number 
  * The ruled tables of a page. `tol` is how far apart two rules may be and still be one
  * (line width, scan noise), `minCell` the narrowest a cell can be, `reach` how close a
  * vertical rule's ends come to horizontal ones; rules that do not meet others are not a table's.
+ * `closeEnds` (for scans) closes a table whose verticals run on past its last horizontal rule.
  */
-export function findGrids(hIn: HSeg[], vIn: VSeg[], tol: number, minCell = tol, reach = tol): Grid[] {
+export function findGrids(hIn: HSeg[], vIn: VSeg[], tol: number, minCell = tol, reach = tol, closeEnds = false): Grid[] {
   let h = mergeH(hIn, tol);
   let v = mergeV(vIn, tol);
+  if (closeEnds) h.push(...openEnds(h, v, tol, minCell));
   // a vertical rule of a table starts and ends on horizontal ones; a glyph's stroke,
   // however tall in a tight row, stops short of them by the cell's padding. A long rule
   // may start where none is drawn: a merged cell continued from the page before has no
@@ -161,6 +163,35 @@ export function findGrids(hIn: HSeg[], vIn: VSeg[], tol: number, minCell = tol, 
   }
   const within = (a: Grid, b: Grid) => a !== b && a.box[0] >= b.box[0] && a.box[1] >= b.box[1] && a.box[2] <= b.box[2] && a.box[3] <= b.box[3];
   return grids.filter((g) => !grids.some((o) => within(o, g))).sort((a, b) => a.box[1] - b.box[1]);
+}
+
+/**
+ * Rules closing a table where its vertical rules run on past the last horizontal one (a
+ * table broken by the page has no rule under its last row, or over its first): at least
+ * three of the table's verticals ending together, a cell's height or more beyond any
+ * horizontal rule across them.
+ */
+function openEnds(h: HSeg[], v: VSeg[], tol: number, minCell: number): HSeg[] {
+  const out: HSeg[] = [];
+  // a table's verticals cross or meet its horizontal rules; a glyph's stroke meets none
+  const ruled = v.filter((s) => s.y1 - s.y0 >= 2 * minCell && h.some((r) => touches(r, s, tol)));
+  for (const end of ['y0', 'y1'] as const) {
+    const sorted = [...ruled].sort((a, b) => a[end] - b[end]);
+    for (let i = 0; i < sorted.length; ) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1]![end] - sorted[i]![end] <= tol) j++;
+      const group = sorted.slice(i, j + 1);
+      i = j + 1;
+      if (group.length < 3) continue;
+      const y = group.reduce((a, s) => a + s[end], 0) / group.length;
+      const x0 = Math.min(...group.map((s) => s.x));
+      const x1 = Math.max(...group.map((s) => s.x));
+      const inward = h.filter((s) => s.x0 <= x0 + tol && s.x1 >= x1 - tol).map((s) => (end === 'y1' ? y - s.y : s.y - y));
+      if (inward.some((d) => d >= -tol && d < minCell)) continue;
+      out.push({ y, x0, x1 });
+    }
+  }
+  return out;
 }
 
 /** Bounds of a table grid: § 三 has about 30 rows and 10 columns. */

@@ -48,10 +48,11 @@ export async function openOcr(): Promise<Ocr> {
   });
   const sharp = await loadSharp();
   // debug_file: Tesseract's own chatter ("Detected N diacritics") goes to the worker's in-memory /dev/null
-  const setMode = async (psm: string) => worker.setParameters({ tessedit_pageseg_mode: psm as never, user_defined_dpi: '300', preserve_interword_spaces: '1', debug_file: '/dev/null' });
+  const setMode = async (psm: string, dpi = 300) =>
+    worker.setParameters({ tessedit_pageseg_mode: psm as never, user_defined_dpi: String(dpi), preserve_interword_spaces: '1', debug_file: '/dev/null' });
 
-  async function recognise(img: GrayImage, psm: string): Promise<{ text: string; confidence: number; lines: Item[] }> {
-    await setMode(psm);
+  async function recognise(img: GrayImage, psm: string, dpi?: number): Promise<{ text: string; confidence: number; lines: Item[] }> {
+    await setMode(psm, dpi);
     const png = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), rawOf(img)).png({ compressionLevel: 1 }).toBuffer();
     let data: Awaited<ReturnType<typeof worker.recognize>>['data'] | undefined;
     try {
@@ -75,6 +76,101 @@ export async function openOcr(): Promise<Ocr> {
     return { text: data.text.replace(CJK_GAP, '').replace(/\s+/g, ' ').trim(), confidence: Math.min(CEILING, data.confidence / 100), lines };
   }
 
+  /** Recognised words of one strip, each with the x range of its box. */
+  async function words(img: GrayImage, psm: string, whitelist: string): Promise<Array<{ text: string; x: number; confidence: number }>> {
+    await worker.setParameters({ tessedit_char_whitelist: whitelist });
+    const png = await sharp(Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length), rawOf(img)).png({ compressionLevel: 1 }).toBuffer();
+    await setMode(psm);
+    let data: Awaited<ReturnType<typeof worker.recognize>>['data'] | undefined;
+    try {
+      ({ data } = await worker.recognize(png, {}, { blocks: true }));
+    } catch (e) {
+      failure ??= e;
+    } finally {
+      await worker.setParameters({ tessedit_char_whitelist: '' });
+    }
+    if (failure || !data) throw new UnreadableDocumentError('malformed', `文字识别失败（${String((failure as Error)?.message ?? failure)}）`);
+    return (data.blocks ?? []).flatMap((b) =>
+      b.paragraphs.flatMap((p) => p.lines.flatMap((l) => l.words.map((w) => ({ text: w.text, x: (w.bbox.x0 + w.bbox.x1) / 2, confidence: Math.min(CEILING, w.confidence / 100) })))),
+    );
+  }
+
+  /**
+   * A table's cells read a row at a time: the row's one-line cells side by side on one
+   * strip, far apart, each scaled to the same glyph height (one recognition per row instead
+   * of one per cell). Cells of several lines (wrapped labels) are read one by one. The
+   * figures are then read a second time with digits alone allowed: a figure both readings
+   * agree on keeps OCR's confidence; one they disagree on, or whose digits do not match the
+   * marks in the cell, is doubtful, so that a misread never passes for a printed figure.
+   */
+  async function readCells(marks: Map<GridCell, CellInk>): Promise<Map<GridCell, { text: string; confidence: number }>> {
+    const out = new Map<GridCell, { text: string; confidence: number }>();
+    if (!marks.size) return out;
+    const unit = median([...marks.values()].map((m) => m.height));
+    const oneLine = (m: CellInk) => m.height <= LINES * unit;
+    const byRow = new Map<number, GridCell[]>();
+    for (const c of [...marks.keys()].sort((a, b) => a.col - b.col)) {
+      if (oneLine(marks.get(c)!)) byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
+      else {
+        const r = await recognise(strip([scaleInk(marks.get(c)!, TARGET / unit)]).img, PSM.SINGLE_BLOCK);
+        out.set(c, { text: numeric(r.text), confidence: r.text ? r.confidence : 0 });
+      }
+    }
+    const readStrips = async (rows: GridCell[][], whitelist: string) => {
+      const got = new Map<GridCell, { text: string; confidence: number }>();
+      for (const row of rows) {
+        const { img, spans } = strip(row.map((c) => scaleInk(marks.get(c)!, glyphScale(marks.get(c)!, unit))));
+        const ws = await words(img, PSM.SINGLE_LINE, whitelist);
+        row.forEach((c, k) => {
+          const [a, b] = spans[k]!;
+          const mine = ws.filter((w) => w.x >= a && w.x < b);
+          const text = mine.map((w) => w.text).join(' ').replace(CJK_GAP, '').replace(/\s+/g, ' ').trim();
+          got.set(c, { text, confidence: mine.length ? Math.min(...mine.map((w) => w.confidence)) : 0 });
+        });
+      }
+      return got;
+    };
+    for (const [c, r] of await readStrips([...byRow.values()], '')) out.set(c, { text: numeric(r.text), confidence: r.text ? r.confidence : 0 });
+    // figures: cells read as a number, and in a column of figures any cell that is no label
+    const figureCols = new Set([...out].filter(([, r]) => NUMBER.test(r.text)).map(([c]) => c.col));
+    const figures = [...out.keys()].filter((c) => oneLine(marks.get(c)!) && (NUMBER.test(out.get(c)!.text) || (figureCols.has(c.col) && !LABEL.test(out.get(c)!.text))));
+    const rows = new Map<number, GridCell[]>();
+    for (const c of figures) rows.set(c.row, [...(rows.get(c.row) ?? []), c]);
+    const digits = await readStrips([...rows.values()], '0123456789.- ');
+    for (const c of figures) {
+      const first = out.get(c)!;
+      const again = digits.get(c)!;
+      again.text = again.text.replace(/\s+/g, '');
+      if (!NUMBER.test(again.text)) {
+        // a figure the strip lost (a glyph broken by a light scan): read alone, larger; what
+        // it gives is a guess, shown as doubtful
+        const alone = NUMBER.test(first.text) || NONE.test(first.text) ? first.text : await figureAlone(marks.get(c)!, unit);
+        if (NUMBER.test(alone)) out.set(c, { text: alone, confidence: Math.min(first.confidence, DISAGREE) });
+        continue;
+      }
+      let confidence = first.text === again.text ? Math.max(first.confidence, again.confidence) : Math.min(again.confidence, DISAGREE);
+      // as many characters as the cell has marks side by side (a broken or a touching glyph is one off)
+      if (Math.abs(again.text.length - marks.get(c)!.glyphs) > 1) confidence = Math.min(confidence, DISAGREE);
+      // a lone digit both readings doubt (the serifed 1 above all): read once more on its own
+      if (confidence < LOW && confidence > DISAGREE && again.text.length === 1) {
+        const third = (await recognise(strip([scaleInk(marks.get(c)!, glyphScale(marks.get(c)!, unit))]).img, PSM.SINGLE_CHAR)).text;
+        if (numeric(third) === again.text) confidence = Math.max(confidence, THIRD);
+      }
+      out.set(c, { text: again.text, confidence });
+    }
+    return out;
+  }
+
+  /** One cell's figure, digits alone allowed, tried at larger scales: '' when none is read. */
+  async function figureAlone(m: CellInk, unit: number): Promise<string> {
+    for (const k of [1.5, 2.5]) {
+      const img = scaleInk(m, glyphScale(m, unit) * k);
+      const [text] = (await words(strip([img]).img, m.glyphs === 1 ? PSM.SINGLE_CHAR : PSM.SINGLE_LINE, '0123456789.')).map((w) => w.text);
+      if (text && NUMBER.test(text)) return text;
+    }
+    return '';
+  }
+
   return {
     async read(image, at) {
       const lined = await level(sharp, image);
@@ -85,64 +181,44 @@ export async function openOcr(): Promise<Ocr> {
       const dark = inkLevel(page);
       const ink = binarise(page, dark);
       if (h.length + v.length > MAX_RULE_RUNS) throw new UnreadableDocumentError('unsupported_form', `第 ${at.page} 页图像线条过多，不像报告页面，未识别`);
-      const grids = findGrids(h, v, 8, 24, 6);
+      // a table running on over the page break has no rule under its last row (or over its
+      // first): the ends of its vertical rules close it
+      const grids = findGrids(h, v, 8, 24, 6, true);
       const cells = grids.reduce((a, g) => a + g.cells.length, 0);
       if (cells > MAX_CELLS) throw new UnreadableDocumentError('too_large', `第 ${at.page} 页表格有 ${cells} 个单元格，超过逐格识别的上限 ${MAX_CELLS} 个`);
       const cellText = new Map<string, { text: string; confidence?: number }>();
       const blank = Uint8Array.from(page.data);
       for (let gi = 0; gi < grids.length; gi++) {
         const g = grids[gi]!;
-        const read = new Map<GridCell, { text: string; confidence: number; crop: GrayImage }>();
+        const marks = new Map<GridCell, CellInk>();
         for (const c of g.cells) {
           if (at.deadline && Date.now() > at.deadline) throw new UnreadableDocumentError('timeout', `文字识别超时（第 ${at.page} 页）`);
-          const crop = cellImage(page, ink, c.box);
-          if (!crop) {
-            // no ink, but marks too light to count as ink: a faint figure is no printed blank
-            cellText.set(`${gi}:${c.row}:${c.col}`, { text: '', confidence: faint(page, c.box, dark) ? FAINT_BLANK : CEILING });
-            continue;
-          }
-          const r = await recognise(crop, PSM.SINGLE_BLOCK);
-          read.set(c, { text: numeric(r.text), confidence: r.text ? r.confidence : 0, crop });
+          const m = cellInk(page, ink, c.box, dark);
+          if (m) marks.set(c, m);
+          // no ink, but marks too light to count as ink: a faint figure is no printed blank
+          else cellText.set(`${gi}:${c.row}:${c.col}`, { text: '', confidence: faint(page, c.box, dark) ? FAINT_BLANK : CEILING });
         }
-        // In a column of figures every cell is read a second time, as one line: a figure
-        // both readings agree on keeps OCR's confidence; one they disagree on is doubtful,
-        // so that a misread never passes for a figure the agency printed.
-        const byCol = new Map<number, GridCell[]>();
-        for (const c of read.keys()) byCol.set(c.col, [...(byCol.get(c.col) ?? []), c]);
-        for (const cells of byCol.values()) {
-          const numbers = cells.filter((c) => NUMBER.test(read.get(c)!.text));
-          if (numbers.length < 3 || numbers.length < cells.length / 2) continue;
-          for (const c of cells) {
-            const r = read.get(c)!;
-            if (!NUMBER.test(r.text) && r.text.replace(/\s/g, '').length > 1) continue;
-            const again = await recognise(r.crop, PSM.SINGLE_WORD);
-            const text = numeric(again.text);
-            // a second reading that is no number at all is no vote
-            if (!NUMBER.test(text)) continue;
-            if (text === r.text) {
-              let confidence = Math.max(r.confidence, again.confidence);
-              // a lone digit both readings agree on but doubt (the serifed 1 above all):
-              // read once more as one character of pure black on white
-              if (confidence < 0.6 && text.length === 1) {
-                const third = numeric((await recognise(blackOnWhite(r.crop, dark), PSM.SINGLE_CHAR)).text);
-                if (third === text) confidence = Math.max(confidence, THIRD);
-              }
-              read.set(c, { ...r, confidence });
-              continue;
-            }
-            // two readings that differ leave the cell doubtful: a third would often side with a misread
-            read.set(c, { ...r, text: NUMBER.test(r.text) ? r.text : text, confidence: DISAGREE });
-          }
-        }
-        for (const [c, r] of read) {
+        // a glyph much shorter than the table's is a faint one whose lighter strokes fell
+        // below the ink level (a 2 of which only the base is ink): its cell is taken a
+        // glyph's height high, the light strokes with it
+        const unit = median([...marks.values()].map((m) => m.height));
+        for (const [c, m] of marks) if (m.height < SHORT * unit) marks.set(c, cellInk(page, ink, c.box, dark, unit) ?? m);
+        for (const [c, r] of await readCells(marks)) {
           const text = NUMBER.test(r.text) ? r.text : nearestLabel(r.text);
           cellText.set(`${gi}:${c.row}:${c.col}`, { text, confidence: r.confidence });
         }
         paintWhite(blank, page.width, g);
       }
-      const rest = await recognise({ ...page, data: blank }, PSM.AUTO);
+      // the text around the tables reads as well at TEXT_SCALE of the working size, in half the time
+      const small = await grey(sharp(Buffer.from(blank.buffer, blank.byteOffset, blank.length), rawOf(page)).resize(Math.round(page.width * TEXT_SCALE)));
+      const rest = await recognise(small, PSM.AUTO, Math.round(300 * TEXT_SCALE));
       // short lines are headings or labels; a slip there would lose a section
-      const items = rest.lines.map((l) => (l.text.length <= 40 ? { ...l, text: nearestLabel(l.text) } : l));
+      const items = rest.lines.map((l) => ({
+        ...l,
+        text: l.text.length <= 40 ? nearestLabel(l.text) : l.text,
+        box: l.box.map((x) => x / TEXT_SCALE) as [number, number, number, number],
+        size: l.size / TEXT_SCALE,
+      }));
       // boxes in the page's units: `scale` is per pixel of the image given, before levelling resized it
       const unit = (at.scale * image.width) / lined.width;
       const scaled = (b: [number, number, number, number]) => b.map((x) => x * unit) as [number, number, number, number];
@@ -162,8 +238,20 @@ export async function openOcr(): Promise<Ocr> {
   };
 }
 
+/** The scale of the working page at which the text outside the tables is read. */
+const TEXT_SCALE = 0.6;
 /** Below the reader's LOW_CONFIDENCE: the table is not checked. */
 const DISAGREE = 0.5;
+/** The reader's LOW_CONFIDENCE. */
+const LOW = 0.6;
+/** A cell's marks taller than this many of the table's usual glyph heights are lines of text. */
+const LINES = 1.8;
+/** Glyph height, in pixels, a cell's marks are scaled to for OCR. */
+const TARGET = 16;
+/** A dash or 无 printed for none: no figure to look for. */
+const NONE = /^(?:[-—–─一_~\/／]+|无)$/;
+/** Two CJK characters: a label, not a misread figure. */
+const LABEL = /[\u4e00-\u9fff]{2}/;
 /** Three readings, by three page-segmentation modes, of one digit agree. */
 const THIRD = 0.8;
 const NUMBER = /^[-—]?\d+(?:\.\d+)?$/;
@@ -347,17 +435,24 @@ function runs(ink: Uint8Array, width: number, height: number, across: boolean, m
   return out;
 }
 
+/** A cell's marks for OCR: its pixels, the height of its glyphs, how many stand side by side. */
+interface CellInk {
+  img: GrayImage;
+  height: number;
+  glyphs: number;
+}
+
 /**
- * A cell's ink for OCR: its connected marks, without specks of scan noise and without
- * remnants of the cell's rules at the edges, cropped tight, enlarged when small (a lone
- * digit in a wide cell is what OCR misses most) and given a white margin; null when the
- * cell holds no mark.
+ * A cell's marks: its connected marks without specks of scan noise and without remnants of
+ * the cell's rules at the edges, as grey pixels cropped tight (a thin stroke a blurred scan
+ * leaves lighter than ink stays, and a glyph broken in pieces, the flag of a 5, is kept
+ * whole), ink stretched to black and paper to white; null when the cell holds no mark.
  */
-function cellImage(page: GrayImage, ink: Uint8Array, box: [number, number, number, number]): GrayImage | null {
+function cellInk(page: GrayImage, ink: Uint8Array, box: [number, number, number, number], dark: number, minHeight = 0): CellInk | null {
   const INSET = 5;
-  const MARGIN = 20;
   const MIN_MARK = 12;
   const MIN_EXTENT = 10;
+  const PAD = 3;
   const bx0 = Math.max(0, Math.round(box[0]) + INSET);
   const by0 = Math.max(0, Math.round(box[1]) + INSET);
   const bx1 = Math.min(page.width, Math.round(box[2]) - INSET);
@@ -366,20 +461,19 @@ function cellImage(page: GrayImage, ink: Uint8Array, box: [number, number, numbe
   const ch = by1 - by0;
   if (cw < 4 || ch < 4) return null;
   const label = new Int32Array(cw * ch);
-  const keep = new Uint8Array(cw * ch);
   const stack: number[] = [];
-  const marks: Array<{ members: number[]; box: [number, number, number, number] }> = [];
+  const marks: Array<{ id: number; n: number; box: [number, number, number, number]; noise: boolean }> = [];
   let next = 0;
   for (let start = 0; start < label.length; start++) {
     if (label[start] || !ink[(by0 + Math.floor(start / cw)) * page.width + bx0 + (start % cw)]) continue;
     const id = ++next;
-    const members: number[] = [];
+    let n = 0;
     let [mx0, my0, mx1, my1] = [cw, ch, -1, -1];
     label[start] = id;
     stack.push(start);
     while (stack.length) {
       const i = stack.pop()!;
-      members.push(i);
+      n++;
       const x = i % cw;
       const y = (i - x) / cw;
       if (x < mx0) mx0 = x;
@@ -401,62 +495,124 @@ function cellImage(page: GrayImage, ink: Uint8Array, box: [number, number, numbe
     const w = mx1 - mx0 + 1;
     const hgt = my1 - my0 + 1;
     const EDGE = 12;
-    const rule =
-      (w <= 8 && hgt >= ch * 0.1 && (mx0 < EDGE || mx1 >= cw - EDGE)) || (hgt <= 8 && w >= cw * 0.1 && (my0 < EDGE || my1 >= ch - EDGE));
-    if (!rule && members.length >= 4) marks.push({ members, box: [mx0, my0, mx1, my1] });
+    const rule = (w <= 8 && hgt >= ch * 0.1 && (mx0 < EDGE || mx1 >= cw - EDGE)) || (hgt <= 8 && w >= cw * 0.1 && (my0 < EDGE || my1 >= ch - EDGE));
+    marks.push({ id, n, box: [mx0, my0, mx1, my1], noise: rule || n < 4 });
   }
-  // glyphs are the marks big enough not to be noise; a small mark counts only within
-  // their band (the decimal point of 2561.768, the dot of "8.")
-  const glyphs = marks.filter((m) => m.members.length >= MIN_MARK && Math.max(m.box[2] - m.box[0], m.box[3] - m.box[1]) >= MIN_EXTENT);
+  // glyphs are the marks big enough not to be noise; a smaller mark counts within their
+  // reach (the decimal point of 2561.768, a piece of a broken glyph)
+  const glyphs = marks.filter((m) => !m.noise && m.n >= MIN_MARK && Math.max(m.box[2] - m.box[0], m.box[3] - m.box[1]) >= MIN_EXTENT);
   if (!glyphs.length) return null;
   let [x0, y0, x1, y1] = [cw, ch, -1, -1];
-  for (const m of glyphs) {
-    x0 = Math.min(x0, m.box[0]);
-    y0 = Math.min(y0, m.box[1]);
-    x1 = Math.max(x1, m.box[2]);
-    y1 = Math.max(y1, m.box[3]);
+  for (const m of glyphs) [x0, y0, x1, y1] = [Math.min(x0, m.box[0]), Math.min(y0, m.box[1]), Math.max(x1, m.box[2]), Math.max(y1, m.box[3])];
+  const reach = 0.3 * Math.max(y1 - y0 + 1, minHeight);
+  let kept = marks.filter((m) => !m.noise && m.box[2] >= x0 - reach && m.box[0] <= x1 + reach && m.box[3] >= y0 - reach && m.box[1] <= y1 + reach);
+  for (const m of kept) [x0, y0, x1, y1] = [Math.min(x0, m.box[0]), Math.min(y0, m.box[1]), Math.max(x1, m.box[2]), Math.max(y1, m.box[3])];
+  if (y1 - y0 + 1 < minHeight && minHeight < ch) {
+    // the glyph's height where the cell is darkest about the ink found (light strokes included)
+    x0 = Math.max(0, Math.floor(x0 - reach));
+    x1 = Math.min(cw - 1, Math.ceil(x1 + reach));
+    const rows = new Float64Array(ch);
+    for (let y = 0; y < ch; y++) for (let x = x0; x <= x1; x++) rows[y]! += 255 - page.data[(by0 + y) * page.width + bx0 + x]!;
+    let best = -1;
+    let top = y0;
+    for (let t = Math.max(0, y1 - minHeight + 1); t <= Math.min(y0, ch - minHeight); t++) {
+      let sum = 0;
+      for (let y = t; y < t + minHeight; y++) sum += rows[y]!;
+      if (sum > best) [best, top] = [sum, t];
+    }
+    [y0, y1] = [top, top + minHeight - 1];
+    kept = marks.filter((m) => !m.noise && m.box[2] >= x0 && m.box[0] <= x1 && m.box[3] >= y0 && m.box[1] <= y1);
   }
-  for (const m of marks) {
-    const cx = (m.box[0] + m.box[2]) / 2;
-    const cy = (m.box[1] + m.box[3]) / 2;
-    if (!glyphs.includes(m) && !(cx >= x0 - 6 && cx <= x1 + 6 && cy >= y0 && cy <= y1 + 3)) continue;
-    for (const i of m.members) keep[i] = 1;
-  }
-  if (x1 < 0) return null;
-  // the marks with their anti-aliased edges: every pixel within two of a kept one
-  const R = 2;
-  x0 = Math.max(0, x0 - R);
-  y0 = Math.max(0, y0 - R);
-  x1 = Math.min(cw, x1 + R + 1);
-  y1 = Math.min(ch, y1 + R + 1);
-  const near = new Uint8Array(cw * ch);
-  for (let i = 0; i < keep.length; i++) {
-    if (!keep[i]) continue;
+  const keep = new Set(kept.map((m) => m.id));
+  // marks side by side: runs of columns the kept marks cover
+  const cover = new Uint8Array(x1 - x0 + 1);
+  for (const m of kept) if (m.n >= MIN_MARK) cover.fill(1, m.box[0] - x0, m.box[2] - x0 + 1);
+  let side = 0;
+  cover.forEach((v, i) => v && !cover[i - 1] && side++);
+  // the dropped marks and their edges go white
+  const drop = new Uint8Array(cw * ch);
+  for (let i = 0; i < label.length; i++) {
+    if (!label[i] || keep.has(label[i]!)) continue;
     const x = i % cw;
     const y = (i - x) / cw;
-    for (let yy = Math.max(0, y - R); yy <= Math.min(ch - 1, y + R); yy++) near.fill(1, yy * cw + Math.max(0, x - R), yy * cw + Math.min(cw, x + R + 1));
+    for (let yy = Math.max(0, y - 2); yy <= Math.min(ch - 1, y + 2); yy++) drop.fill(1, yy * cw + Math.max(0, x - 2), yy * cw + Math.min(cw, x + 3));
   }
-  const k = y1 - y0 < 40 ? 2 : 1;
-  const w = (x1 - x0) * k + MARGIN * 2;
-  const h = (y1 - y0) * k + MARGIN * 2;
-  const data = new Uint8Array(w * h).fill(255);
-  for (let y = 0; y < (y1 - y0) * k; y++) {
-    for (let x = 0; x < (x1 - x0) * k; x++) {
-      // bilinear: a blocky enlargement reads worse than a smooth one
-      const fx = x / k + x0;
-      const fy = y / k + y0;
-      const ax = Math.min(x1 - 1, Math.floor(fx));
-      const ay = Math.min(y1 - 1, Math.floor(fy));
-      const bx = Math.min(x1 - 1, ax + 1);
-      const by = Math.min(y1 - 1, ay + 1);
-      const px = (xx: number, yy: number) => (near[yy * cw + xx] ? page.data[(by0 + yy) * page.width + bx0 + xx]! : 255);
+  for (let i = 0; i < label.length; i++) if (label[i] && keep.has(label[i]!)) drop[i] = 0;
+  const height = y1 - y0 + 1;
+  x0 = Math.max(0, x0 - PAD);
+  y0 = Math.max(0, y0 - PAD);
+  x1 = Math.min(cw - 1, x1 + PAD);
+  y1 = Math.min(ch - 1, y1 + PAD);
+  const w = x1 - x0 + 1;
+  const h = y1 - y0 + 1;
+  let lo = 255;
+  for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) if (!drop[y * cw + x]) lo = Math.min(lo, page.data[(by0 + y) * page.width + bx0 + x]!);
+  const hi = Math.max(lo + 1, dark + (255 - dark) * PAPER);
+  const data = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const v = drop[(y0 + y) * cw + x0 + x] ? 255 : page.data[(by0 + y0 + y) * page.width + bx0 + x0 + x]!;
+      data[y * w + x] = Math.max(0, Math.min(255, Math.round(((v - lo) * 255) / (hi - lo))));
+    }
+  }
+  return { img: { data, width: w, height: h }, height, glyphs: side };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+/** A cell's glyphs shorter than this part of the table's usual glyph are faint. */
+const SHORT = 0.6;
+
+/** How far between the ink level and white paper begins, for the contrast stretch. */
+const PAPER = 0.8;
+
+/** The scale that brings a one-line cell's glyphs to TARGET, kept near the table's (a dash, a lone 一). */
+function glyphScale(m: CellInk, unit: number): number {
+  const k = TARGET / Math.max(1, m.height);
+  const table = TARGET / Math.max(1, unit);
+  return Math.min(table * 1.5, Math.max(table / 1.5, k));
+}
+
+/** A cell's marks scaled by `k` (bilinear: a blocky enlargement reads worse than a smooth one). */
+function scaleInk(m: CellInk, k: number): GrayImage {
+  const { img } = m;
+  const w = Math.max(1, Math.round(img.width * k));
+  const h = Math.max(1, Math.round(img.height * k));
+  const data = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(img.height - 1, Math.max(0, (y + 0.5) / k - 0.5));
+    const ay = Math.floor(fy);
+    const by = Math.min(img.height - 1, ay + 1);
+    const ty = fy - ay;
+    for (let x = 0; x < w; x++) {
+      const fx = Math.min(img.width - 1, Math.max(0, (x + 0.5) / k - 0.5));
+      const ax = Math.floor(fx);
+      const bx = Math.min(img.width - 1, ax + 1);
       const tx = fx - ax;
-      const ty = fy - ay;
-      const v = (px(ax, ay) * (1 - tx) + px(bx, ay) * tx) * (1 - ty) + (px(ax, by) * (1 - tx) + px(bx, by) * tx) * ty;
-      data[(y + MARGIN) * w + x + MARGIN] = Math.round(v);
+      const px = (xx: number, yy: number) => img.data[yy * img.width + xx]!;
+      data[y * w + x] = Math.round((px(ax, ay) * (1 - tx) + px(bx, ay) * tx) * (1 - ty) + (px(ax, by) * (1 - tx) + px(bx, by) * tx) * ty);
     }
   }
   return { data, width: w, height: h };
+}
+
+/** Images side by side on one white line, far enough apart to be separate words; `spans` are their x ranges. */
+function strip(images: GrayImage[]): { img: GrayImage; spans: Array<[number, number]> } {
+  const GAP = 4 * TARGET;
+  const H = Math.max(...images.map((i) => i.height)) + TARGET;
+  const spans: Array<[number, number]> = [];
+  let W = GAP;
+  for (const i of images) {
+    spans.push([W - GAP / 2, W + i.width + GAP / 2]);
+    W += i.width + GAP;
+  }
+  const data = new Uint8Array(W * H).fill(255);
+  images.forEach((i, k) => {
+    const x = spans[k]![0] + GAP / 2;
+    const oy = Math.floor((H - i.height) / 2);
+    for (let y = 0; y < i.height; y++) data.set(i.data.subarray(y * i.width, (y + 1) * i.width), (y + oy) * W + x);
+  });
+  return { img: { data, width: W, height: H }, spans };
 }
 
 const NEIGHBOURS: Array<[number, number]> = [[1, 0], [-1, 0], [0, 1], [0, -1], [1, 1], [-1, -1], [1, -1], [-1, 1]];
@@ -472,10 +628,6 @@ function faint(page: GrayImage, box: [number, number, number, number], dark: num
     }
   }
   return n >= 60;
-}
-
-function blackOnWhite(img: GrayImage, dark: number): GrayImage {
-  return { ...img, data: img.data.map((v) => (v < dark ? 0 : 255)) };
 }
 
 function paintWhite(data: Uint8Array, width: number, g: Grid): void {
