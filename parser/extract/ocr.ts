@@ -112,14 +112,16 @@ export async function openOcr(): Promise<Ocr> {
     for (const c of [...marks.keys()].sort((a, b) => a.col - b.col)) {
       if (oneLine(marks.get(c)!)) byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
       else {
-        const r = await recognise(strip([scaleInk(marks.get(c)!, TARGET / unit)]).img, PSM.SINGLE_BLOCK);
-        out.set(c, { text: numeric(r.text), confidence: r.text ? r.confidence : 0 });
+        const r = await recognise(strip([scaleInk(marks.get(c)!, (LABEL_SIZE * TARGET) / unit)], LABEL_SIZE).img, PSM.SINGLE_BLOCK);
+        // a figure is never printed over several lines: a number read there is a misread label
+        // (三、本年度办理结果 set vertically)
+        out.set(c, NUMBER.test(numeric(r.text)) ? { text: '', confidence: 0 } : { text: r.text, confidence: r.text ? r.confidence : 0 });
       }
     }
-    const readStrips = async (rows: GridCell[][], whitelist: string) => {
+    const readStrips = async (rows: GridCell[][], whitelist: string, size = 1) => {
       const got = new Map<GridCell, { text: string; confidence: number }>();
       for (const row of rows) {
-        const { img, spans } = strip(row.map((c) => scaleInk(marks.get(c)!, glyphScale(marks.get(c)!, unit))));
+        const { img, spans } = strip(row.map((c) => scaleInk(marks.get(c)!, glyphScale(marks.get(c)!, unit) * size)), size);
         const ws = await words(img, PSM.SINGLE_LINE, whitelist);
         row.forEach((c, k) => {
           const [a, b] = spans[k]!;
@@ -130,7 +132,7 @@ export async function openOcr(): Promise<Ocr> {
       }
       return got;
     };
-    for (const [c, r] of await readStrips([...byRow.values()], '')) out.set(c, { text: numeric(r.text), confidence: r.text ? r.confidence : 0 });
+    for (const [c, r] of await readStrips([...byRow.values()], '', LABEL_SIZE)) out.set(c, { text: numeric(r.text), confidence: r.text ? r.confidence : 0 });
     // figures: cells read as a number, and in a column of figures any cell that is no label
     const figureCols = new Set([...out].filter(([, r]) => NUMBER.test(r.text)).map(([c]) => c.col));
     const figures = [...out.keys()].filter((c) => oneLine(marks.get(c)!) && (NUMBER.test(out.get(c)!.text) || (figureCols.has(c.col) && !LABEL.test(out.get(c)!.text))));
@@ -248,6 +250,8 @@ const LOW = 0.6;
 const LINES = 1.8;
 /** Glyph height, in pixels, a cell's marks are scaled to for OCR. */
 const TARGET = 16;
+/** Labels are read larger: a CJK character has more strokes than a digit. */
+const LABEL_SIZE = 1.5;
 /** A dash or 无 printed for none: no figure to look for. */
 const NONE = /^(?:[-—–─一_~\/／]+|无)$/;
 /** Two CJK characters: a label, not a misread figure. */
@@ -495,7 +499,12 @@ function cellInk(page: GrayImage, ink: Uint8Array, box: [number, number, number,
     const w = mx1 - mx0 + 1;
     const hgt = my1 - my0 + 1;
     const EDGE = 12;
-    const rule = (w <= 8 && hgt >= ch * 0.1 && (mx0 < EDGE || mx1 >= cw - EDGE)) || (hgt <= 8 && w >= cw * 0.1 && (my0 < EDGE || my1 >= ch - EDGE));
+    const rule =
+      (w <= 8 && hgt >= ch * 0.1 && (mx0 < EDGE || mx1 >= cw - EDGE)) ||
+      (hgt <= 8 && w >= cw * 0.1 && (my0 < EDGE || my1 >= ch - EDGE)) ||
+      // a slanted rule (a photo's perspective), or two meeting at a corner: as long as the
+      // cell, and no thicker than a rule
+      ((w >= SPAN * cw || hgt >= SPAN * ch) && n <= THIN * (w + hgt));
     marks.push({ id, n, box: [mx0, my0, mx1, my1], noise: rule || n < 4 });
   }
   // glyphs are the marks big enough not to be noise; a smaller mark counts within their
@@ -558,6 +567,10 @@ function cellInk(page: GrayImage, ink: Uint8Array, box: [number, number, number,
   return { img: { data, width: w, height: h }, height, glyphs: side };
 }
 
+/** A mark spanning this much of its cell and thinner on average than THIN pixels is a rule. */
+const SPAN = 0.9;
+const THIN = 4;
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 /** A cell's glyphs shorter than this part of the table's usual glyph are faint. */
@@ -597,9 +610,9 @@ function scaleInk(m: CellInk, k: number): GrayImage {
 }
 
 /** Images side by side on one white line, far enough apart to be separate words; `spans` are their x ranges. */
-function strip(images: GrayImage[]): { img: GrayImage; spans: Array<[number, number]> } {
-  const GAP = 4 * TARGET;
-  const H = Math.max(...images.map((i) => i.height)) + TARGET;
+function strip(images: GrayImage[], size = 1): { img: GrayImage; spans: Array<[number, number]> } {
+  const GAP = 4 * TARGET * size;
+  const H = Math.max(...images.map((i) => i.height)) + TARGET * size;
   const spans: Array<[number, number]> = [];
   let W = GAP;
   for (const i of images) {
@@ -636,6 +649,25 @@ function paintWhite(data: Uint8Array, width: number, g: Grid): void {
   for (let y = Math.max(0, y0 - PAD); y < Math.min(data.length / width, y1 + PAD); y++) data.fill(255, y * width + Math.max(0, x0 - PAD), y * width + Math.min(width, x1 + PAD));
 }
 
+/** How much more red than green and blue a pixel of a red seal is. */
+const SEAL_RED = 60;
+
+/**
+ * A colour page as grey ink: a red seal stamped over a table is dropped (where it is red,
+ * its red channel, which is paper-light, while black print under the stamp stays dark),
+ * everything else by its luminance.
+ */
+export function inkOfColour(data: Uint8Array, width: number, height: number, channels: number): GrayImage {
+  const out = new Uint8Array(width * height);
+  for (let i = 0, j = 0; j < out.length; i += channels, j++) {
+    const r = data[i]!;
+    const g = channels >= 3 ? data[i + 1]! : r;
+    const b = channels >= 3 ? data[i + 2]! : r;
+    out[j] = r - Math.max(g, b) > SEAL_RED ? Math.min(255, (r * 255) / 200) : (r * 299 + g * 587 + b * 114) / 1000;
+  }
+  return { data: out, width, height };
+}
+
 /** An image file (PNG, JPEG, GIF, BMP, TIFF, WebP) read by OCR. */
 export async function imageToLines(ocr: Ocr, bytes: Uint8Array, deadline?: number): Promise<Line[]> {
   return joinPages([(await imagePage(ocr, bytes, { page: 1, firstTable: 1, deadline })).page]).lines;
@@ -648,7 +680,13 @@ export async function imagePage(ocr: Ocr, bytes: Uint8Array, at: { page: number;
   try {
     const meta = await sharp(Buffer.from(bytes), { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
     if ((meta.width ?? 0) * (meta.height ?? 0) > MAX_IMAGE_PIXELS) throw new Error('too many pixels');
-    img = await grey(sharp(Buffer.from(bytes), { limitInputPixels: MAX_IMAGE_PIXELS, pages: 1 }).rotate().flatten({ background: '#ffffff' }));
+    const { data, info } = await sharp(Buffer.from(bytes), { limitInputPixels: MAX_IMAGE_PIXELS, pages: 1 })
+      .rotate()
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    img = inkOfColour(data, info.width, info.height, info.channels);
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     if (/pixel|too many/i.test(msg)) throw new UnreadableDocumentError('too_large', `图片尺寸过大（超过 ${MAX_IMAGE_PIXELS / 1e6} 百万像素），未识别`);
