@@ -241,7 +241,7 @@ export async function openOcr(): Promise<Ocr> {
 }
 
 /** The scale of the working page at which the text outside the tables is read. */
-const TEXT_SCALE = 0.6;
+const TEXT_SCALE = 0.5;
 /** Below the reader's LOW_CONFIDENCE: the table is not checked. */
 const DISAGREE = 0.5;
 /** The reader's LOW_CONFIDENCE. */
@@ -294,7 +294,7 @@ async function level(sharp: Sharp, img: GrayImage): Promise<GrayImage> {
   // background: the page without its ink; dividing by it removes shadows and a photo's gradient
   const small = await grey(sharp(buf(img), rawOf(img)).resize(Math.ceil(img.width / 8), Math.ceil(img.height / 8)));
   const bgSmall = await grey(sharp(buf(small), rawOf(small)).median(9).blur(6));
-  const bg = await grey(sharp(buf(bgSmall), rawOf(bgSmall)).resize(img.width, img.height));
+  const bg = await grey(sharp(buf(bgSmall), rawOf(bgSmall)).resize(img.width, img.height, { kernel: 'linear' }));
   const flat = new Uint8Array(img.data.length);
   for (let i = 0; i < flat.length; i++) flat[i] = Math.min(255, (img.data[i]! * 255) / Math.max(bg.data[i]!, 64));
   img = { data: flat, width: img.width, height: img.height };
