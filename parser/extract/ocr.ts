@@ -657,7 +657,7 @@ const SEAL_RED = 60;
  * its red channel, which is paper-light, while black print under the stamp stays dark),
  * everything else by its luminance.
  */
-export function inkOfColour(data: Uint8Array, width: number, height: number, channels: number): GrayImage {
+export function inkOfColour(data: ArrayLike<number>, width: number, height: number, channels: number): GrayImage {
   const out = new Uint8Array(width * height);
   for (let i = 0, j = 0; j < out.length; i += channels, j++) {
     const r = data[i]!;
