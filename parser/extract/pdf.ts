@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { UnreadableDocumentError } from '../decode.js';
 import type { Line } from '../types.js';
 import { findGrids, joinPages, pageLines, type HSeg, type Item, type PageLines, type VSeg } from './geometry.js';
-import type { Ocr } from './ocr.js';
+import { inkOfColour, type Ocr } from './ocr.js';
 
 const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 /** A report is a few dozen pages; collections of hundreds are refused, not half-read. */
@@ -277,16 +277,12 @@ function scanImage(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy,
     return null;
   }
   if (!img?.data || img.width < 600) return null;
-  const n = img.width * img.height;
-  const gray = new Uint8Array(n);
-  // pdfjs ImageKind: 1 one bit per pixel, 2 RGB, 3 RGBA
-  if (img.kind === 2 || img.kind === 3) {
-    const ch = img.kind === 2 ? 3 : 4;
-    for (let i = 0, j = 0; j < n; i += ch, j++) gray[j] = (img.data[i]! * 299 + img.data[i + 1]! * 587 + img.data[i + 2]! * 114) / 1000;
-  } else if (img.kind === 1) {
-    const row = Math.ceil(img.width / 8);
-    for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) gray[y * img.width + x] = img.data[y * row + (x >> 3)]! & (0x80 >> (x & 7)) ? 255 : 0;
-  } else return null;
+  // pdfjs ImageKind: 1 one bit per pixel, 2 RGB, 3 RGBA; a colour scan loses its red seal on the way to grey
+  if (img.kind === 2 || img.kind === 3) return inkOfColour(img.data, img.width, img.height, img.kind === 2 ? 3 : 4);
+  if (img.kind !== 1) return null;
+  const gray = new Uint8Array(img.width * img.height);
+  const row = Math.ceil(img.width / 8);
+  for (let y = 0; y < img.height; y++) for (let x = 0; x < img.width; x++) gray[y * img.width + x] = img.data[y * row + (x >> 3)]! & (0x80 >> (x & 7)) ? 255 : 0;
   return { data: gray, width: img.width, height: img.height };
 }
 
@@ -332,8 +328,5 @@ async function paint(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProx
 
 async function render(page: import('pdfjs-dist/legacy/build/pdf.mjs').PDFPageProxy, dpi: number): Promise<GrayImage> {
   const { canvas, ctx } = await paint(page, dpi);
-  const rgba = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
-  const gray = new Uint8Array(canvas.width * canvas.height);
-  for (let i = 0, j = 0; j < gray.length; i += 4, j++) gray[j] = (rgba[i]! * 299 + rgba[i + 1]! * 587 + rgba[i + 2]! * 114) / 1000;
-  return { data: gray, width: canvas.width, height: canvas.height };
+  return inkOfColour(ctx.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height, 4);
 }
