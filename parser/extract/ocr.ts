@@ -153,6 +153,8 @@ export async function openOcr(): Promise<Ocr> {
       let confidence = first.text === again.text ? Math.max(first.confidence, again.confidence) : Math.min(again.confidence, DISAGREE);
       // as many characters as the cell has marks side by side (a broken or a touching glyph is one off)
       if (Math.abs(again.text.length - marks.get(c)!.glyphs) > 1) confidence = Math.min(confidence, DISAGREE);
+      // part of the figure printed lighter than ink: what was read may be only the rest of it
+      if (marks.get(c)!.faint) confidence = Math.min(confidence, DISAGREE);
       // a lone digit both readings doubt (the serifed 1 above all): read once more on its own
       if (confidence < LOW && confidence > DISAGREE && again.text.length === 1) {
         const third = (await recognise(strip([scaleInk(marks.get(c)!, glyphScale(marks.get(c)!, unit))]).img, PSM.SINGLE_CHAR)).text;
@@ -204,7 +206,7 @@ export async function openOcr(): Promise<Ocr> {
         // below the ink level (a 2 of which only the base is ink): its cell is taken a
         // glyph's height high, the light strokes with it
         const unit = median([...marks.values()].map((m) => m.height));
-        for (const [c, m] of marks) if (m.height < SHORT * unit) marks.set(c, cellInk(page, ink, c.box, dark, unit) ?? m);
+        for (const [c, m] of marks) if (m.height < SHORT * unit) marks.set(c, { ...(cellInk(page, ink, c.box, dark, unit) ?? m), faint: true });
         for (const [c, r] of await readCells(marks)) {
           const text = NUMBER.test(r.text) ? r.text : nearestLabel(r.text);
           cellText.set(`${gi}:${c.row}:${c.col}`, { text, confidence: r.confidence });
@@ -298,9 +300,132 @@ async function level(sharp: Sharp, img: GrayImage): Promise<GrayImage> {
   const flat = new Uint8Array(img.data.length);
   for (let i = 0; i < flat.length; i++) flat[i] = Math.min(255, (img.data[i]! * 255) / Math.max(bg.data[i]!, 64));
   img = { data: flat, width: img.width, height: img.height };
+  img = unwarp(img);
   const angle = skew(img);
   if (Math.abs(angle) >= 0.05) img = await grey(sharp(buf(img), rawOf(img)).rotate(-angle, { background: { r: 255, g: 255, b: 255 } }));
   return img;
+}
+
+type Point = [number, number];
+
+/** Pixels per cell of the coarse ink map the table's frame is looked for on. */
+const FRAME_CELL = 4;
+/** A frame whose corners miss a rectangle by less than this part of its size is left as it is (skew alone turns it). */
+const SQUARE_ENOUGH = 0.008;
+
+/**
+ * The page with a photo's perspective taken out: the largest ruled table's outer frame (its
+ * four extreme corners on a coarse map of rule ink) mapped onto a rectangle by a homography,
+ * the page resampled bilinearly. A frame already a rectangle, turned or not, is left to the
+ * skew correction; a page without a large table is left as it is.
+ */
+function unwarp(img: GrayImage): GrayImage {
+  const quad = frame(img);
+  if (!quad) return img;
+  const [tl, tr, br, bl] = quad;
+  const len = (a: Point, b: Point) => Math.hypot(a[0] - b[0], a[1] - b[1]);
+  const top = len(tl, tr);
+  const bottom = len(bl, br);
+  const left = len(tl, bl);
+  const right = len(tr, br);
+  const W = (top + bottom) / 2;
+  const H = (left + right) / 2;
+  // a rectangle, turned or not, has equal opposite sides and equal diagonals
+  const off = Math.max(Math.abs(top - bottom) / W, Math.abs(left - right) / H, Math.abs(len(tl, br) - len(tr, bl)) / Math.hypot(W, H));
+  if (off < SQUARE_ENOUGH) return img;
+  const cx = (tl[0] + tr[0] + br[0] + bl[0]) / 4;
+  const cy = (tl[1] + tr[1] + br[1] + bl[1]) / 4;
+  const dst: Point[] = [[cx - W / 2, cy - H / 2], [cx + W / 2, cy - H / 2], [cx + W / 2, cy + H / 2], [cx - W / 2, cy + H / 2]];
+  const m = homography(dst, quad);
+  if (!m) return img;
+  const { width, height, data } = img;
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const d = m[6]! * x + m[7]! * y + 1;
+      const sx = (m[0]! * x + m[1]! * y + m[2]!) / d;
+      const sy = (m[3]! * x + m[4]! * y + m[5]!) / d;
+      const ax = Math.floor(sx);
+      const ay = Math.floor(sy);
+      if (ax < 0 || ay < 0 || ax + 1 >= width || ay + 1 >= height) {
+        out[y * width + x] = 255;
+        continue;
+      }
+      const tx = sx - ax;
+      const ty = sy - ay;
+      const i = ay * width + ax;
+      out[y * width + x] = Math.round((data[i]! * (1 - tx) + data[i + 1]! * tx) * (1 - ty) + (data[i + width]! * (1 - tx) + data[i + width + 1]! * tx) * ty);
+    }
+  }
+  return { data: out, width, height };
+}
+
+/** The corners (top left, top right, bottom right, bottom left) of the largest table's outer frame, or null. */
+function frame(img: GrayImage): [Point, Point, Point, Point] | null {
+  const w = Math.ceil(img.width / FRAME_CELL);
+  const h = Math.ceil(img.height / FRAME_CELL);
+  const map = new Uint8Array(w * h);
+  for (let y = 0; y < img.height; y++) {
+    for (let x = 0; x < img.width; x++) if (img.data[y * img.width + x]! < RULE_DARK) map[Math.floor(y / FRAME_CELL) * w + Math.floor(x / FRAME_CELL)] = 1;
+  }
+  const label = new Int32Array(w * h);
+  let best: number[] = [];
+  const stack: number[] = [];
+  for (let s = 0, id = 0; s < map.length; s++) {
+    if (!map[s] || label[s]) continue;
+    const members: number[] = [];
+    label[s] = ++id;
+    stack.push(s);
+    while (stack.length) {
+      const i = stack.pop()!;
+      members.push(i);
+      const x = i % w;
+      for (const j of [i - w, i + w, x > 0 ? i - 1 : -1, x < w - 1 ? i + 1 : -1]) {
+        if (j >= 0 && j < map.length && map[j] && !label[j]) {
+          label[j] = id;
+          stack.push(j);
+        }
+      }
+    }
+    if (members.length > best.length) best = members;
+  }
+  if (!best.length) return null;
+  let [x0, y0, x1, y1] = [w, h, 0, 0];
+  for (const i of best) [x0, y0, x1, y1] = [Math.min(x0, i % w), Math.min(y0, Math.floor(i / w)), Math.max(x1, i % w), Math.max(y1, Math.floor(i / w))];
+  // a table spans most of the text width; a long heading or a seal does not
+  if (x1 - x0 < w * 0.5 || y1 - y0 < h * 0.1) return null;
+  const pick = (score: (x: number, y: number) => number): [number, number] => {
+    let top = -Infinity;
+    let at = 0;
+    for (const i of best) {
+      const v = score(i % w, Math.floor(i / w));
+      if (v > top) [top, at] = [v, i];
+    }
+    return [((at % w) + 0.5) * FRAME_CELL, (Math.floor(at / w) + 0.5) * FRAME_CELL];
+  };
+  return [pick((x, y) => -x - y), pick((x, y) => x - y), pick((x, y) => x + y), pick((x, y) => y - x)];
+}
+
+/** The homography taking each `from` point to its `to` point (8 coefficients, the ninth 1), or null. */
+function homography(from: Point[], to: Point[]): number[] | null {
+  const a: number[][] = [];
+  from.forEach(([x, y], k) => {
+    const [u, v] = to[k]!;
+    a.push([x, y, 1, 0, 0, 0, -x * u, -y * u, u]);
+    a.push([0, 0, 0, x, y, 1, -x * v, -y * v, v]);
+  });
+  for (let c = 0; c < 8; c++) {
+    let p = c;
+    for (let r = c + 1; r < 8; r++) if (Math.abs(a[r]![c]!) > Math.abs(a[p]![c]!)) p = r;
+    if (Math.abs(a[p]![c]!) < 1e-12) return null;
+    [a[c], a[p]] = [a[p]!, a[c]!];
+    for (let r = 0; r < 8; r++) {
+      if (r === c) continue;
+      const f = a[r]![c]! / a[c]![c]!;
+      for (let k = c; k < 9; k++) a[r]![k]! -= f * a[c]![k]!;
+    }
+  }
+  return a.map((row, c) => row[8]! / row[c]!);
 }
 
 /** Ink of glyphs, and of rules (which rendering and scanning leave lighter than text). */
@@ -444,6 +569,8 @@ interface CellInk {
   img: GrayImage;
   height: number;
   glyphs: number;
+  /** lighter marks beside the glyphs, or glyphs much shorter than the table's: a figure partly lost */
+  faint: boolean;
 }
 
 /**
@@ -533,6 +660,7 @@ function cellInk(page: GrayImage, ink: Uint8Array, box: [number, number, number,
     kept = marks.filter((m) => !m.noise && m.box[2] >= x0 && m.box[0] <= x1 && m.box[3] >= y0 && m.box[1] <= y1);
   }
   const keep = new Set(kept.map((m) => m.id));
+  const lighter = lighterBeside(page, bx0, by0, cw, [x0, y0, x1, y1], dark);
   // marks side by side: runs of columns the kept marks cover
   const cover = new Uint8Array(x1 - x0 + 1);
   for (const m of kept) if (m.n >= MIN_MARK) cover.fill(1, m.box[0] - x0, m.box[2] - x0 + 1);
@@ -564,7 +692,29 @@ function cellInk(page: GrayImage, ink: Uint8Array, box: [number, number, number,
       data[y * w + x] = Math.max(0, Math.min(255, Math.round(((v - lo) * 255) / (hi - lo))));
     }
   }
-  return { img: { data, width: w, height: h }, height, glyphs: side };
+  return { img: { data, width: w, height: h }, height, glyphs: side, faint: lighter };
+}
+
+/**
+ * Whether marks lighter than ink but darker than paper stand beside a cell's glyphs, level
+ * with them and as wide as a stroke: a digit a blurred scan printed too grey to count as ink
+ * (the 2 of 21). Columns near the cell's edges are left out, where rules' remnants lie.
+ */
+function lighterBeside(page: GrayImage, bx0: number, by0: number, cw: number, [x0, y0, x1, y1]: [number, number, number, number], dark: number): boolean {
+  const EDGE = 12;
+  const HALO = 3;
+  const level = Math.min(FAINT, dark + (255 - dark) * 0.5);
+  const height = y1 - y0 + 1;
+  const tall = Math.max(3, Math.round(height * 0.25));
+  const wide = Math.max(2, Math.round(height * 0.15));
+  let run = 0;
+  for (let x = EDGE; x < cw - EDGE; x++) {
+    let n = 0;
+    if (x < x0 - HALO || x > x1 + HALO) for (let y = y0; y <= y1; y++) if (page.data[(by0 + y) * page.width + bx0 + x]! < level) n++;
+    run = n >= tall ? run + 1 : 0;
+    if (run >= wide) return true;
+  }
+  return false;
 }
 
 /** A mark spanning this much of its cell and thinner on average than THIN pixels is a rule. */
