@@ -306,7 +306,7 @@ async function level(sharp: Sharp, img: GrayImage): Promise<GrayImage> {
   return img;
 }
 
-type Point = [number, number];
+export type Point = [number, number];
 
 /** Pixels per cell of the coarse ink map the table's frame is looked for on. */
 const FRAME_CELL = 4;
@@ -319,7 +319,7 @@ const SQUARE_ENOUGH = 0.008;
  * the page resampled bilinearly. A frame already a rectangle, turned or not, is left to the
  * skew correction; a page without a large table is left as it is.
  */
-function unwarp(img: GrayImage): GrayImage {
+export function unwarp(img: GrayImage): GrayImage {
   const quad = frame(img);
   if (!quad) return img;
   const [tl, tr, br, bl] = quad;
@@ -361,7 +361,7 @@ function unwarp(img: GrayImage): GrayImage {
 }
 
 /** The corners (top left, top right, bottom right, bottom left) of the largest table's outer frame, or null. */
-function frame(img: GrayImage): [Point, Point, Point, Point] | null {
+export function frame(img: GrayImage): [Point, Point, Point, Point] | null {
   const w = Math.ceil(img.width / FRAME_CELL);
   const h = Math.ceil(img.height / FRAME_CELL);
   const map = new Uint8Array(w * h);
