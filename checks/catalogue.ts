@@ -21,6 +21,11 @@ export interface RuleDef {
   message: string;
   /** tables that must have been read with confidence for the rule to run */
   needs?: TableId[];
+  /**
+   * tables whose printed layout the rule judges, beside its own cells: where one was read
+   * from an image, OCR's misreading of a label may be the cause, so an error is to verify
+   */
+  layoutOf?: TableId[];
 }
 
 export const RULES: RuleDef[] = [
@@ -97,7 +102,7 @@ export const RULES: RuleDef[] = [
     message: '报告中的年份不一致：{list}',
   },
   {
-    id: 'META.FORMAT', severity: 'error', scope: 'report',
+    id: 'META.FORMAT', severity: 'error', scope: 'report', layoutOf: ['s2', 's3'],
     title: '2021 年及以后的报告应使用新格式',
     basis: '国办公开办函〔2021〕30号',
     message: '{year} 年度报告仍使用 2019 年试行格式（{detail}）',

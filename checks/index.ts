@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { readDocument, type ReadOptions } from '../parser/read.js';
 import { parseDocument } from '../parser/report.js';
-import type { DocumentInput, Finding, NotChecked, ParsedReport } from '../parser/types.js';
+import type { DocumentInput, Finding, NotChecked, ParsedReport, TableId } from '../parser/types.js';
 import { RULES, type RuleDef } from './catalogue.js';
 import { HISTORY_CHECKS } from './history-rules.js';
 import { PUBLICATION_CHECKS, type PublicationContext } from './publication-rules.js';
@@ -76,7 +76,7 @@ function run(
     const doubt = oldFormat(reports) ?? tableDoubt(rule, reports);
     const result = doubt ? { notChecked: doubt } : check();
     if ('notChecked' in result) out.notChecked.push({ rule: rule.id, reason: result.notChecked });
-    else for (const v of result) out.findings.push(fromImage(toFinding(rule, v, agencyKey, year, agencyName), reports));
+    else for (const v of result) out.findings.push(fromImage(rule, toFinding(rule, v, agencyKey, year, agencyName), reports));
   }
   return out;
 }
@@ -85,9 +85,11 @@ function run(
  * An error among figures read from an image may be OCR's rather than the agency's: it is
  * shown as a warning to be verified against the image, never as the agency's error.
  */
-function fromImage(f: Finding, reports: ParsedReport[]): Finding {
+function fromImage(rule: RuleDef, f: Finding, reports: ParsedReport[]): Finding {
   if (f.severity !== 'error') return f;
-  const ocr = f.cells.some((k) => reports.some((r) => r.evidence[k]?.confidence !== undefined));
+  const read = (k: string) => reports.some((r) => r.evidence[k]?.confidence !== undefined);
+  const tableRead = (t: TableId) => reports.some((r) => Object.entries(r.evidence).some(([k, e]) => k.startsWith(`${t}.`) && e.confidence !== undefined));
+  const ocr = f.cells.some(read) || (rule.layoutOf ?? []).some(tableRead);
   return ocr ? { ...f, severity: 'warning', message: `【图像识别，需对照原件核对】${f.message}` } : f;
 }
 

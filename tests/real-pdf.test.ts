@@ -35,3 +35,16 @@ describe('洪泽区 2023 (text-layer PDF)', () => {
     expect(r.findings.map((f) => f.rule).sort()).toEqual(['META.FORMAT', 'S4.GROUP_TOTAL', 'S4.GROUP_TOTAL']);
   });
 });
+
+describe('洪泽区 2024, the PDF and a 300 dpi scan of it', () => {
+  it('charges the 2019 layout of § 三 as the agency’s error from the text layer, and asks for it to be verified from the scan', async () => {
+    const printed = await pdf('jiangsu-hongze-2024');
+    expect(printed.findings.filter((f) => f.rule === 'META.FORMAT').map((f) => [f.severity, f.actual])).toEqual([['error', '2019']]);
+    // the layout is judged from labels OCR read: a misread （六） label would make a 2021 table look like 2019
+    const scanned = await analyseDocument({ bytes: readFileSync(new URL('./corpus/docs/jiangsu-hongze-2024.scan300.pdf', import.meta.url)), file: 'scan.pdf' });
+    expect(scanned.layout.s3).toBe('2019');
+    const format = scanned.findings.filter((f) => f.rule === 'META.FORMAT');
+    expect(format.map((f) => [f.severity, f.actual])).toEqual([['warning', '2019']]);
+    expect(format[0]!.message).toMatch(/^【图像识别，需对照原件核对】2024 年度报告仍使用 2019 年试行格式/);
+  }, 120_000);
+});
