@@ -338,23 +338,14 @@ export function unwarp(img: GrayImage): GrayImage {
   const dst: Point[] = [[cx - W / 2, cy - H / 2], [cx + W / 2, cy - H / 2], [cx + W / 2, cy + H / 2], [cx - W / 2, cy + H / 2]];
   const m = homography(dst, quad);
   if (!m) return img;
-  const { width, height, data } = img;
+  const { width, height } = img;
   const out = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const d = m[6]! * x + m[7]! * y + 1;
       const sx = (m[0]! * x + m[1]! * y + m[2]!) / d;
       const sy = (m[3]! * x + m[4]! * y + m[5]!) / d;
-      const ax = Math.floor(sx);
-      const ay = Math.floor(sy);
-      if (ax < 0 || ay < 0 || ax + 1 >= width || ay + 1 >= height) {
-        out[y * width + x] = 255;
-        continue;
-      }
-      const tx = sx - ax;
-      const ty = sy - ay;
-      const i = ay * width + ax;
-      out[y * width + x] = Math.round((data[i]! * (1 - tx) + data[i + 1]! * tx) * (1 - ty) + (data[i + width]! * (1 - tx) + data[i + width + 1]! * tx) * ty);
+      out[y * width + x] = sx < 0 || sy < 0 || sx >= width - 1 || sy >= height - 1 ? 255 : bilinear(img, sx, sy);
     }
   }
   return { data: out, width, height };
@@ -744,19 +735,23 @@ function scaleInk(m: CellInk, k: number): GrayImage {
   const data = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     const fy = Math.min(img.height - 1, Math.max(0, (y + 0.5) / k - 0.5));
-    const ay = Math.floor(fy);
-    const by = Math.min(img.height - 1, ay + 1);
-    const ty = fy - ay;
-    for (let x = 0; x < w; x++) {
-      const fx = Math.min(img.width - 1, Math.max(0, (x + 0.5) / k - 0.5));
-      const ax = Math.floor(fx);
-      const bx = Math.min(img.width - 1, ax + 1);
-      const tx = fx - ax;
-      const px = (xx: number, yy: number) => img.data[yy * img.width + xx]!;
-      data[y * w + x] = Math.round((px(ax, ay) * (1 - tx) + px(bx, ay) * tx) * (1 - ty) + (px(ax, by) * (1 - tx) + px(bx, by) * tx) * ty);
-    }
+    for (let x = 0; x < w; x++) data[y * w + x] = bilinear(img, Math.min(img.width - 1, Math.max(0, (x + 0.5) / k - 0.5)), fy);
   }
   return { data, width: w, height: h };
+}
+
+/** The grey level at a point between pixels (0 ≤ x ≤ width − 1, 0 ≤ y ≤ height − 1), from its four neighbours. */
+function bilinear(img: GrayImage, x: number, y: number): number {
+  const ax = Math.floor(x);
+  const ay = Math.floor(y);
+  const bx = Math.min(img.width - 1, ax + 1);
+  const by = Math.min(img.height - 1, ay + 1);
+  const tx = x - ax;
+  const ty = y - ay;
+  const { data, width } = img;
+  const top = data[ay * width + ax]! * (1 - tx) + data[ay * width + bx]! * tx;
+  const bottom = data[by * width + ax]! * (1 - tx) + data[by * width + bx]! * tx;
+  return Math.round(top * (1 - ty) + bottom * ty);
 }
 
 /** Images side by side on one white line, far enough apart to be separate words; `spans` are their x ranges. */
