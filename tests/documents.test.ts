@@ -8,6 +8,7 @@ import { Zip, ZipDeflate } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { analyseDocument, checkPublication } from '../checks/index.js';
 import { parseFile } from '../cli/parse.js';
+import { pdfToLines } from '../parser/extract/pdf.js';
 import { readDocument, readDocumentText, sniff, UnreadableDocumentError } from '../parser/index.js';
 import { model2019 } from './support/model.js';
 import { writeOfd } from './support/ofd.js';
@@ -342,6 +343,32 @@ function drawnPdf(draw: string): Buffer {
 }
 
 describe('found by a review of the readers', () => {
+  it('places text on a cropped, turned page where the page the reviewer sees shows it', async () => {
+    const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    for (const rotate of [0, 90, 180, 270]) {
+      // drawn turned against the page's /Rotate, as landscape tables are, so that it reads upright
+      const [c, s] = [Math.round(Math.cos((rotate * Math.PI) / 180)), Math.round(Math.sin((rotate * Math.PI) / 180))];
+      const draw = `BT /F1 20 Tf ${c} ${s} ${-s} ${c} 300 400 Tm (HELLO) Tj ET`;
+      const bytes = minimalPdf([
+        '<< /Type /Catalog /Pages 2 0 R >>',
+        '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+        `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /CropBox [40 60 560 800] /Rotate ${rotate} /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>`,
+        `<< /Length ${draw.length} >>\nstream\n${draw}\nendstream`,
+        '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+      ]);
+      const [line] = (await pdfToLines(bytes)).lines;
+      expect(line!.cells.map((cell) => cell.text)).toEqual(['HELLO']);
+      const doc = await getDocument({ data: new Uint8Array(bytes), isEvalSupported: false, verbosity: 0 }).promise;
+      const vp = (await doc.getPage(1)).getViewport({ scale: 1 });
+      // where the text starts on its baseline and where it ends 60 pt on, as pdfjs draws the page
+      const ends = [vp.convertToViewportPoint(300, 400), vp.convertToViewportPoint(300 + 60 * c, 400 + 60 * s)] as Array<[number, number]>;
+      await doc.destroy();
+      const box = line!.cells[0]!.pos.box!;
+      const inside = ends.map(([x, y]) => x >= box[0] - 1 && x <= box[2] + 1 && y >= box[1] - 1 && y <= box[3] + 1);
+      expect({ rotate, inside }).toEqual({ rotate, inside: [true, true] });
+    }
+  });
+
   it('cuts a text run that crosses a rule: "3" against "10" is two cells, not 310', async () => {
     // a row of two cells split at x = 100; "310" set as one run from x = 95 (Helvetica digits are 5 pt at 9 pt)
     const rules = '0.5 w 50 700 m 200 700 l S 50 720 m 200 720 l S 50 700 m 50 720 l S 100 700 m 100 720 l S 200 700 m 200 720 l S';

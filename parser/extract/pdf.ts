@@ -1,12 +1,14 @@
-// PDF into lines: the text layer with positions (pdfjs), the ruling lines from the page's
-// drawing operators, tables rebuilt as grids bounded by those rules, running headers and
-// footers dropped. Pages that are only an image (scans) are rendered and read by OCR.
+// PDF into lines: the text layer with positions and the ruling lines of the page's drawing
+// (PDFium, ./pdfium.ts), tables rebuilt as grids bounded by those rules, running headers and
+// footers dropped. Pages that are only an image (scans) are rendered by pdfjs and read by OCR;
+// pdfjs also draws the pages a reviewer sees beside the figures.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { UnreadableDocumentError } from '../decode.js';
 import type { Line } from '../types.js';
-import { findGrids, joinPages, pageLines, type HSeg, type Item, type PageLines, type VSeg } from './geometry.js';
+import { findGrids, joinPages, pageLines, type PageLines } from './geometry.js';
 import { inkOfColour, type Ocr } from './ocr.js';
+import { IDENTITY, multiply, openLayer, type Matrix } from './pdfium.js';
 
 const PDFJS_DIR = dirname(createRequire(import.meta.url).resolve('pdfjs-dist/package.json'));
 /** A report is a few dozen pages; collections of hundreds are refused, not half-read. */
@@ -42,14 +44,6 @@ async function loadBoth(): Promise<Pdfjs> {
   Array.prototype.push = push;
   return lib;
 }
-
-type Matrix = [number, number, number, number, number, number];
-const multiply = (m: Matrix, n: Matrix): Matrix => [
-  m[0] * n[0] + m[2] * n[1], m[1] * n[0] + m[3] * n[1],
-  m[0] * n[2] + m[2] * n[3], m[1] * n[2] + m[3] * n[3],
-  m[0] * n[4] + m[2] * n[5] + m[4], m[1] * n[4] + m[3] * n[5] + m[5],
-];
-const apply = (m: Matrix, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 
 export interface PdfLines {
   lines: Line[];
@@ -96,84 +90,22 @@ async function openPdf(bytes: Uint8Array) {
 }
 
 export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Promise<PdfLines> {
-  const { OPS } = await loadPdfjs();
-  const doc = await openPdf(bytes);
+  const doc = await openLayer(bytes);
   const warnings: string[] = [];
   const ocrPages: number[] = [];
   let ocr: Ocr | null = null;
+  let pictures: Awaited<ReturnType<typeof openPdf>> | null = null;
   try {
-    if (doc.numPages > MAX_PDF_PAGES) {
-      throw new UnreadableDocumentError('too_large', `PDF 共 ${doc.numPages} 页，超过上限 ${MAX_PDF_PAGES} 页，不像单份年度报告`);
+    if (doc.pages > MAX_PDF_PAGES) {
+      throw new UnreadableDocumentError('too_large', `PDF 共 ${doc.pages} 页，超过上限 ${MAX_PDF_PAGES} 页，不像单份年度报告`);
     }
-    const PAINT = new Set([OPS.stroke, OPS.closeStroke, OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
-    const IMAGE = new Set([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject]);
     const pages: PageLines[] = [];
     let tables = 0;
-    for (let n = 1; n <= doc.numPages; n++) {
-      if (opts.deadline && Date.now() > opts.deadline) throw new UnreadableDocumentError('timeout', `读取 PDF 超时（已读 ${n - 1}/${doc.numPages} 页）`);
-      let page;
-      try {
-        page = await doc.getPage(n);
-      } catch (e) {
-        throw pdfError(e);
-      }
-      const vp = page.getViewport({ scale: 1 });
-      const toTop = (x: number, y: number) => vp.convertToViewportPoint(x, y) as [number, number];
-      let content: Awaited<ReturnType<typeof page.getTextContent>>;
-      let ops: Awaited<ReturnType<typeof page.getOperatorList>>;
-      try {
-        content = await page.getTextContent();
-        ops = await page.getOperatorList();
-      } catch (e) {
-        const err = pdfError(e);
-        throw new UnreadableDocumentError(err.code, `第 ${n} 页：${err.message}`);
-      }
-      const items: Item[] = [];
-      let chars = 0;
-      for (const it of content.items) {
-        if (!('str' in it) || !it.str.trim()) continue;
-        const t = it.transform as Matrix;
-        const size = Math.hypot(t[2], t[3]) || Math.abs(t[3]) || 10;
-        const [x0, yb] = toTop(t[4], t[5]);
-        const [x1] = toTop(t[4] + it.width, t[5]);
-        items.push({ text: it.str.replace(/\s+/g, ' '), box: [Math.min(x0, x1), yb - size * 0.88, Math.max(x0, x1), yb + size * 0.12], size });
-        chars += it.str.trim().length;
-      }
-
-      const h: HSeg[] = [];
-      const v: VSeg[] = [];
-      let biggest: { id: string; area: number; ctm: Matrix } | null = null;
-      let ctm: Matrix = [1, 0, 0, 1, 0, 0];
-      let mode = 0;
-      const saved: Array<[Matrix, number]> = [];
-      const shown = { visible: 0, invisible: 0 };
-      const area = vp.width * vp.height;
-      for (let i = 0; i < ops.fnArray.length; i++) {
-        const fn = ops.fnArray[i]!;
-        const args = ops.argsArray[i] as unknown[];
-        if (fn === OPS.save) saved.push([ctm, mode]);
-        else if (fn === OPS.restore) [ctm, mode] = saved.pop() ?? [ctm, mode];
-        else if (fn === OPS.transform) ctm = multiply(ctm, args as Matrix);
-        // a form draws in its own space: its /Matrix applies until it ends
-        else if (fn === OPS.paintFormXObjectBegin) {
-          saved.push([ctm, mode]);
-          const m = args[0] as ArrayLike<number> | null;
-          if (m && m.length === 6) ctm = multiply(ctm, Array.from(m) as Matrix);
-        } else if (fn === OPS.paintFormXObjectEnd) [ctm, mode] = saved.pop() ?? [ctm, mode];
-        else if (fn === OPS.setTextRenderingMode) mode = Number(args[0]);
-        else if (fn === OPS.showText || fn === OPS.showSpacedText) shown[mode === 3 || mode === 7 ? 'invisible' : 'visible']++;
-        else if (IMAGE.has(fn)) {
-          // the unit square the image fills, in page units
-          const covered = Math.abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]);
-          const [id] = args as [unknown];
-          if (typeof id === 'string' && (!biggest || covered > biggest.area)) biggest = { id, area: covered, ctm };
-        } else if (fn === OPS.constructPath && PAINT.has(args[0] as number)) {
-          const data = (args[1] as ArrayLike<number>[])[0];
-          if (data) segments(data, ctm, toTop, area, h, v);
-        }
-      }
+    for (let n = 1; n <= doc.pages; n++) {
+      if (opts.deadline && Date.now() > opts.deadline) throw new UnreadableDocumentError('timeout', `读取 PDF 超时（已读 ${n - 1}/${doc.pages} 页）`);
+      const { width, height, items, chars, h, v, rulesOver, shown, biggestImage } = doc.page(n, { maxItems: MAX_PAGE_ITEMS, maxRules: MAX_PAGE_RULES });
       // a page that is a picture: little text and an image over most of it (a seal or a logo is not)
-      const picture = biggest !== null && biggest.area >= area / 2;
+      const picture = biggestImage >= (width * height) / 2;
 
       if (chars < SCAN_TEXT && picture) {
         if (!opts.ocr) {
@@ -182,84 +114,84 @@ export async function pdfToLines(bytes: Uint8Array, opts: PdfOptions = {}): Prom
         }
         if (ocrPages.length >= MAX_OCR_PAGES) throw new UnreadableDocumentError('too_large', `图像页超过 ${MAX_OCR_PAGES} 页，未全部识别`);
         ocr ??= await opts.ocr();
-        // the scan's own pixels where the page is that picture, upright and filling it; a
-        // rendering (which resamples them) where it is turned, placed or not decoded
-        const upright = biggest!.ctm[1] === 0 && biggest!.ctm[2] === 0 && biggest!.ctm[0] > 0 && biggest!.ctm[3] > 0 && (page.rotate ?? 0) % 360 === 0;
-        const fills = upright && biggest!.area >= area * 0.9;
-        const image = (fills ? scanImage(page, biggest!.id) : null) ?? (await renderPage(page, OCR_DPI));
-        const read = await ocr.read(image, { page: n, scale: vp.width / image.width, firstTable: tables + 1, deadline: opts.deadline });
+        pictures ??= await openPdf(bytes);
+        const read = await readPicture(pictures, n, ocr, tables + 1, opts.deadline);
         tables += read.tables;
         ocrPages.push(n);
         pages.push(read.page);
-        page.cleanup();
         continue;
       }
       if (items.length > MAX_PAGE_ITEMS) {
-        warnings.push(`第 ${n} 页文字块过多（${items.length} 个），只读取前 ${MAX_PAGE_ITEMS} 个`);
+        warnings.push(`第 ${n} 页文字块过多（超过 ${MAX_PAGE_ITEMS} 个），只读取前 ${MAX_PAGE_ITEMS} 个`);
         items.length = MAX_PAGE_ITEMS;
       }
       // real tables draw a few hundred rules; a page of tens of thousands is a drawing, not a table
-      const ruled = h.length + v.length <= MAX_PAGE_RULES;
-      if (!ruled) warnings.push(`第 ${n} 页线条过多（${h.length + v.length} 条），不按表格读取`);
-      const grids = ruled ? findGrids(h, v, 2) : [];
+      if (rulesOver !== null) warnings.push(`第 ${n} 页线条过多（超过 ${MAX_PAGE_RULES} 条），不按表格读取`);
+      const grids = rulesOver === null ? findGrids(h, v, 2) : [];
       // text drawn invisibly over a picture is a scanner's OCR layer: read, not printed
       if (picture && shown.invisible > shown.visible) {
         for (const it of items) it.confidence = OCR_LAYER;
         warnings.push(`第 ${n} 页是带识别文字层的扫描图像，文字层不是原件印刷内容，数值需对照图像核对`);
       }
-      const read = pageLines({ page: n, height: vp.height, items, grids, continued: pages[pages.length - 1]?.columns }, tables + 1);
+      const read = pageLines({ page: n, height, items, grids, continued: pages[pages.length - 1]?.columns }, tables + 1);
       pages.push(read);
       tables += read.tables;
-      page.cleanup();
     }
     const { lines } = joinPages(pages);
     if (ocrPages.length) warnings.push(`第 ${ocrPages.join('、')} 页是图像，内容由文字识别（OCR）读取`);
-    return { lines, pages: doc.numPages, ocrPages, warnings };
+    return { lines, pages: doc.pages, ocrPages, warnings };
   } finally {
+    doc.close();
     await ocr?.close();
-    await doc.destroy();
+    await pictures?.destroy();
   }
 }
 
-/** Axis-parallel pieces of a painted path (pdfjs DrawOPS: 0 moveTo, 1 lineTo, 2 curveTo, 3 quadraticCurveTo, 4 closePath). */
-function segments(data: ArrayLike<number>, ctm: Matrix, toTop: (x: number, y: number) => [number, number], pageArea: number, h: HSeg[], v: VSeg[]): void {
-  const pts: Array<[number, number]> = [];
-  let start: [number, number] | null = null;
-  let prev: [number, number] | null = null;
-  const local: Array<[[number, number], [number, number]]> = [];
-  for (let i = 0; i < data.length; ) {
-    const op = data[i++]!;
-    if (op === 0) {
-      prev = start = toTop(...apply(ctm, data[i]!, data[i + 1]!));
-      i += 2;
-    } else if (op === 1) {
-      const p = toTop(...apply(ctm, data[i]!, data[i + 1]!));
-      if (prev) local.push([prev, p]);
-      prev = p;
-      i += 2;
-    } else if (op === 2) {
-      prev = toTop(...apply(ctm, data[i + 4]!, data[i + 5]!));
-      i += 6;
-    } else if (op === 3) {
-      prev = toTop(...apply(ctm, data[i + 2]!, data[i + 3]!));
-      i += 4;
-    } else if (op === 4) {
-      if (prev && start) local.push([prev, start]);
-      prev = start;
-    } else break;
-    if (prev) pts.push(prev);
+/**
+ * A page that is a picture, read by OCR: the scan's own pixels where the page is that picture,
+ * upright and filling it; a rendering (which resamples them) where it is turned, placed or not decoded.
+ */
+async function readPicture(doc: Awaited<ReturnType<typeof openPdf>>, n: number, ocr: Ocr, firstTable: number, deadline?: number) {
+  const { OPS } = await loadPdfjs();
+  const IMAGE = new Set([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject]);
+  let page;
+  let ops;
+  try {
+    page = await doc.getPage(n);
+    ops = await page.getOperatorList();
+  } catch (e) {
+    const err = pdfError(e);
+    throw new UnreadableDocumentError(err.code, `第 ${n} 页：${err.message}`);
   }
-  // a single rectangle over a quarter of the page is a background, not rules (a table drawn
-  // as one path of many lines is big too, and is rules)
-  if (pts.length && pts.length <= 5) {
-    const w = Math.max(...pts.map((p) => p[0])) - Math.min(...pts.map((p) => p[0]));
-    const ht = Math.max(...pts.map((p) => p[1])) - Math.min(...pts.map((p) => p[1]));
-    if (w * ht > pageArea / 4) return;
+  const vp = page.getViewport({ scale: 1 });
+  let biggest: { id: string; area: number; ctm: Matrix } | null = null;
+  let ctm: Matrix = IDENTITY;
+  const saved: Matrix[] = [];
+  for (let i = 0; i < ops.fnArray.length; i++) {
+    const fn = ops.fnArray[i]!;
+    const args = ops.argsArray[i] as unknown[];
+    if (fn === OPS.save) saved.push(ctm);
+    else if (fn === OPS.restore) ctm = saved.pop() ?? ctm;
+    else if (fn === OPS.transform) ctm = multiply(ctm, args as Matrix);
+    // a form draws in its own space: its /Matrix applies until it ends
+    else if (fn === OPS.paintFormXObjectBegin) {
+      saved.push(ctm);
+      const m = args[0] as ArrayLike<number> | null;
+      if (m && m.length === 6) ctm = multiply(ctm, Array.from(m) as Matrix);
+    } else if (fn === OPS.paintFormXObjectEnd) ctm = saved.pop() ?? ctm;
+    else if (IMAGE.has(fn)) {
+      // the unit square the image fills, in page units
+      const covered = Math.abs(ctm[0] * ctm[3] - ctm[1] * ctm[2]);
+      const [id] = args as [unknown];
+      if (typeof id === 'string' && (!biggest || covered > biggest.area)) biggest = { id, area: covered, ctm };
+    }
   }
-  for (const [a, b] of local) {
-    if (Math.abs(a[1] - b[1]) < 0.5 && Math.abs(a[0] - b[0]) >= 2) h.push({ y: (a[1] + b[1]) / 2, x0: Math.min(a[0], b[0]), x1: Math.max(a[0], b[0]) });
-    else if (Math.abs(a[0] - b[0]) < 0.5 && Math.abs(a[1] - b[1]) >= 2) v.push({ x: (a[0] + b[0]) / 2, y0: Math.min(a[1], b[1]), y1: Math.max(a[1], b[1]) });
-  }
+  const upright = biggest !== null && biggest.ctm[1] === 0 && biggest.ctm[2] === 0 && biggest.ctm[0] > 0 && biggest.ctm[3] > 0 && (page.rotate ?? 0) % 360 === 0;
+  const fills = upright && biggest!.area >= vp.width * vp.height * 0.9;
+  const image = (fills ? scanImage(page, biggest!.id) : null) ?? (await renderPage(page, OCR_DPI));
+  const read = await ocr.read(image, { page: n, scale: vp.width / image.width, firstTable, deadline });
+  page.cleanup();
+  return read;
 }
 
 export interface GrayImage {
