@@ -369,6 +369,19 @@ describe('found by a review of the readers', () => {
     }
   });
 
+  it('gives each row its own label when the rules between numbered labels did not show', async () => {
+    // three rows; in the label column the rules between them are missing, so its cell spans all three
+    const rules = '0.5 w 50 700 m 200 700 l S 150 720 m 200 720 l S 150 740 m 200 740 l S 50 760 m 200 760 l S 50 700 m 50 760 l S 150 700 m 150 760 l S 200 700 m 200 760 l S';
+    const text = (y: number, t: string) => `BT /F1 9 Tf 55 ${y} Td (${t}) Tj ET`;
+    const values = [745, 725, 705].map((y, i) => `BT /F1 9 Tf 170 ${y} Td (${i + 1}) Tj ET`).join(' ');
+    const labels = `${text(745, '5.inner')} ${text(725, '6.process')} ${text(705, '7.enforce')}`;
+    expect(await readDocumentText({ bytes: drawnPdf(`${rules} ${labels} ${values}`) })).toBe('5.inner\t1\n6.process\t2\n7.enforce\t3');
+    // a label that truly spans the rows keeps its span
+    const group = await readDocumentText({ bytes: drawnPdf(`${rules} ${text(725, 'group')} ${values}`) });
+    expect(group.split('\n')).toHaveLength(3);
+    expect(group.split('\n')[0]).toBe('group\t1');
+  });
+
   it('cuts a text run that crosses a rule: "3" against "10" is two cells, not 310', async () => {
     // a row of two cells split at x = 100; "310" set as one run from x = 95 (Helvetica digits are 5 pt at 9 pt)
     const rules = '0.5 w 50 700 m 200 700 l S 50 720 m 200 720 l S 50 700 m 50 720 l S 100 700 m 100 720 l S 200 700 m 200 720 l S';

@@ -580,6 +580,7 @@ export function pageLines(p: PageContent, firstTable: number): PageLines {
       if (confidence !== undefined) cell.confidence = confidence;
       rows.set(c.row, [...(rows.get(c.row) ?? []), cell]);
     }
+    splitEnumerated(rows);
     const lines: Line[] = [...rows.entries()]
       .sort((a, b) => a[0] - b[0])
       .filter(([, cells]) => cells.some((c) => c.text !== ''))
@@ -596,6 +597,45 @@ export function pageLines(p: PageContent, firstTable: number): PageLines {
     }
   }
   return { lines, margins, tables: p.grids.length + unruled.tables, columns: unruled.columns };
+}
+
+/** Item numbers in a label cell: "5.", "6、", a bare 6 before a word, or the point of one whose digit was lost (" .要求"). */
+const ITEM_NUMBER = /(?:^|\s)(?:(\d{1,2})(?=[.．、]|\s*[\u4e00-\u9fff])|[.．](?=[\u4e00-\u9fff]))/g;
+
+/**
+ * A cell over k rows that holds k items numbered one after another ("5.… 6.… 7.…") is k cells
+ * whose rules between them did not show (faint or blurred in a scan): each row gets its own
+ * label, where a cell that truly spans rows (（三）不予公开) holds one. Rows are keyed from 0.
+ */
+function splitEnumerated(rows: Map<number, Cell[]>): void {
+  for (const [r, cells] of rows) {
+    for (const [i, cell] of cells.entries()) {
+      const k = cell.rows ?? 1;
+      if (k < 2) continue;
+      const marks = [...cell.text.matchAll(ITEM_NUMBER)];
+      if (!marks.length || marks[0]!.index !== 0) continue;
+      const first = Number(marks[0]![1]);
+      if (!first) continue;
+      const cuts: number[] = [0];
+      for (const m of marks.slice(1)) if (m[1] === undefined || Number(m[1]) === first + cuts.length) cuts.push(m.index!);
+      // every row below must exist with cells of its own, so each label has figures to go with
+      const bands = Array.from({ length: k - 1 }, (_, j) => rows.get(r + 1 + j)?.find((c) => !c.rows)?.pos.box);
+      if (cuts.length !== k || bands.some((b) => !b)) continue;
+      const parts = cuts.map((at, j) => cell.text.slice(at, cuts[j + 1]).trim());
+      const box = cell.pos.box!;
+      const ys = [box[1], ...bands.map((b) => b![1]), box[3]];
+      parts.forEach((text, j) => {
+        const piece: Cell = { ...cell, text, pos: { ...cell.pos, row: cell.pos.row! + j, box: [box[0], ys[j]!, box[2], ys[j + 1]!] } };
+        delete piece.rows;
+        if (j === 0) cells[i] = piece;
+        else {
+          const below = rows.get(r + j)!;
+          below.push(piece);
+          below.sort((a, b) => a.pos.col! - b.pos.col!);
+        }
+      });
+    }
+  }
 }
 
 const PAGE_NUMBER = /^[-—–－_~\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*[\/／]\s*\d+|\s*共\s*\d+\s*页)?[-—–－_~\s]*$|^[-—–－]\s*[ivxlc]+\s*[-—–－]$/i;
