@@ -265,17 +265,25 @@ function alignLabel(
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.kind !== 'text' || t.prose || t.flat0 < lo || t.flat1 > hi) continue;
-    if (numberingOf(t.printed) === expected) numbered.push(i);
+    if (numberingOf(t.printed) === expected || bareNumeral(t.printed) === expected) numbered.push(i);
   }
   if (numbered.length !== 1) return alone ? byPlace(tokens, spec, lo, hi) : null;
   const t = tokens[numbered[0]!]!;
   return { at: numbered[0]!, flat0: t.flat0, flat1: t.flat1, how: 'numbering' };
 }
 
+/** "(七)" for a label that is a bracketed numeral alone whose brackets OCR lost ("七" for （七）总计). */
+function bareNumeral(printed: string): string | null {
+  const m = /^[(（《<]?\s*([一二三四五六七八九十]+)\s*[)）》>]?$/.exec(toHalfWidth(printed).trim());
+  return m ? `(${m[1]})` : null;
+}
+
 /**
  * The only row missing between its neighbours, placed by that place: the one label in the
  * gap that figures follow, sharing at least two characters in five with the official words
- * (an OCR reading of "四、结转下年度继续办理" as "由、绪转下年度乡级夫理").
+ * (an OCR reading of "四、结转下年度继续办理" as "由、绪转下年度乡级夫理"), or one in five when
+ * it was read from an image, where the place is surer than the characters ("党报授这类中请"
+ * for 1.信访举报投诉类申请 in a blurred scan).
  */
 function byPlace(tokens: Token[], spec: RowSpec, lo: number, hi: number): (Hit & { how: 'place' }) | null {
   const labels: number[] = [];
@@ -286,7 +294,8 @@ function byPlace(tokens: Token[], spec: RowSpec, lo: number, hi: number): (Hit &
   }
   if (labels.length !== 1) return null;
   const t = tokens[labels[0]!]!;
-  return overlap(t.norm, labelCore(spec)) >= 0.4 ? { at: labels[0]!, flat0: t.flat0, flat1: t.flat1, how: 'place' } : null;
+  const read = (t.cell.confidence ?? 1) < 1 ? 0.2 : 0.4;
+  return overlap(t.norm, labelCore(spec)) >= read ? { at: labels[0]!, flat0: t.flat0, flat1: t.flat1, how: 'place' } : null;
 }
 
 /**
@@ -313,20 +322,25 @@ export function findAnchors(
   }
   for (const seg of segments) {
     const placed: Array<Hit | null> = chain(seg.map((spec) => findLabels(tokens, flat, spec)));
-    seg.forEach((spec, i) => {
-      if (placed[i]) return;
-      const before = placed.slice(0, i).filter((h): h is Hit => h !== null).pop();
-      const after = placed.slice(i + 1).find((h): h is Hit => h !== null);
-      const next = placed.findIndex((h, k) => k > i && h !== null);
-      const prev = placed.slice(0, i).map((h) => h !== null).lastIndexOf(true);
-      // the only row missing between two placed neighbours (or after the last) may be placed by its place
-      const alone = placed.slice(prev + 1, next < 0 ? placed.length : next).filter((h) => h === null).length === 1 && prev >= 0;
-      const hit = alignLabel(tokens, flat, spec, rows, before?.flat1 ?? 0, after?.flat0 ?? flat.length, alone);
-      if (hit && !anchors.some((a) => a.at === hit.at) && !placed.some((p) => p && p.at === hit.at)) {
-        placed[i] = hit;
-        aligned.push({ spec, printed: tokens[hit.at]!.printed });
-      }
-    });
+    // rows placed by alignment narrow the gaps left for the others: again until nothing moves
+    for (let moved = true; moved; ) {
+      moved = false;
+      seg.forEach((spec, i) => {
+        if (placed[i]) return;
+        const before = placed.slice(0, i).filter((h): h is Hit => h !== null).pop();
+        const after = placed.slice(i + 1).find((h): h is Hit => h !== null);
+        const next = placed.findIndex((h, k) => k > i && h !== null);
+        const prev = placed.slice(0, i).map((h) => h !== null).lastIndexOf(true);
+        // the only row missing between two placed neighbours (or after the last) may be placed by its place
+        const alone = placed.slice(prev + 1, next < 0 ? placed.length : next).filter((h) => h === null).length === 1 && prev >= 0;
+        const hit = alignLabel(tokens, flat, spec, rows, before?.flat1 ?? 0, after?.flat0 ?? flat.length, alone);
+        if (hit && !anchors.some((a) => a.at === hit.at) && !placed.some((p) => p && p.at === hit.at)) {
+          placed[i] = hit;
+          aligned.push({ spec, printed: tokens[hit.at]!.printed });
+          moved = true;
+        }
+      });
+    }
     seg.forEach((spec, i) => {
       const hit = placed[i];
       if (hit) anchors.push({ spec, at: hit.at, flat0: hit.flat0, flat1: hit.flat1 });

@@ -69,6 +69,16 @@ describe('a row label printed with slips', () => {
     expect(tableValues(r.values)).toEqual(s.values);
   });
 
+  it('is read by its place once its neighbours are placed, and （七） by its numeral alone, as OCR read them on a real blurred scan (洪泽区 2023)', () => {
+    // “七” for (七) 总计; 1. 信访… worded so that only its place tells it, once its neighbour 2. is placed by numbering
+    const r = read(printed.replace('(七) 总计', '七').replace('1. 信访举报投诉类申请', '投诉类来信申请').replace('2. 重复申请', '2. 同一事项反复'));
+    expect(r.tables.s3).toBe('ok');
+    expect(r.values['s3.refused.petition.total']).toBe(2);
+    expect(r.evidence['s3.refused.petition.total']!.text).toContain('投诉类来信申请');
+    expect(r.values['s3.total.total']).toBe(36);
+    expect(tableValues(r.values)).toEqual(s.values);
+  });
+
   it('that neither words nor numbering place leaves its row unread, never guessed', () => {
     const r = read(printed.replace('5. 属于三类内部事务信息', '（见注）'));
     expect(r.tables.s3).toBe('doubtful');
